@@ -1,0 +1,65 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import { EventLog } from './event-log';
+import { appendHandler, batchAppendHandler } from './grpc/append';
+import { deleteHandler, tombstoneHandler } from './grpc/delete';
+import { readHandler } from './grpc/read';
+import { getSupportedMethods } from './grpc/server-features';
+
+export interface EventStoreServerOptions {
+  /** 0 picks a free port. Default 2113. */
+  port?: number;
+  host?: string;
+  /** Where the log is kept; in memory when absent. */
+  dataDir?: string;
+}
+
+export interface EmbeddedEventStore {
+  /** A connection string for `EventStoreDBClient.connectionString`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Room for one maximum-size append plus its framing. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export async function startEventStoreServer(options: EventStoreServerOptions = {}): Promise<EmbeddedEventStore> {
+  const host = options.host ?? '127.0.0.1';
+  const log = new EventLog(options.dataDir);
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  server.addService(StreamsService, {
+    read: readHandler(log),
+    append: appendHandler(log),
+    batchAppend: batchAppendHandler(log),
+    delete: deleteHandler(log),
+    tombstone: tombstoneHandler(log),
+  });
+  server.addService(ServerFeaturesService, { getSupportedMethods });
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${host}:${options.port ?? 2113}`, ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+  } catch (error) {
+    log.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.tryShutdown(() => resolve());
+      // Open subscriptions never end by themselves, so a graceful shutdown is given a moment only.
+      setTimeout(() => server.forceShutdown(), 1000).unref();
+    }).then(() => log.close()));
+
+  return { url: `esdb://${host}:${port}?tls=false`, port, close };
+}
