@@ -131,6 +131,11 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** Open subscriptions (and other listeners) waiting for appends. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** The position the next appended event will get; every stored event lies before it. */
   get headPosition(): number {
     return this.nextPosition;

@@ -19,6 +19,8 @@ export interface EmbeddedEventStore {
   /** A connection string for `EventStoreDBClient.connectionString`. */
   url: string;
   port: number;
+  /** Subscriptions currently open against this server. */
+  activeSubscriptions(): number;
   close(): Promise<void>;
 }
 
@@ -61,5 +63,5 @@ export async function startEventStoreServer(options: EventStoreServerOptions = {
       setTimeout(() => server.forceShutdown(), 1000).unref();
     }).then(() => log.close()));
 
-  return { url: `esdb://${host}:${port}?tls=false`, port, close };
+  return { url: `esdb://${host}:${port}?tls=false`, port, activeSubscriptions: () => log.listenerCount, close };
 }

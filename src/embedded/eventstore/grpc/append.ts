@@ -54,6 +54,7 @@ export function appendHandler(log: EventLog) {
       }
     });
     call.on('end', () => {
+      if (call.cancelled) return;
       try {
         if (failure) throw failure;
         if (!options) throw new InvalidRequest('The first append message must carry the options.');

@@ -28,6 +28,10 @@ export function serviceError(
   return { code, details, metadata };
 }
 
+function isServiceError(error: unknown): error is ServiceErrorLike {
+  return typeof error === 'object' && error !== null && (error as ServiceErrorLike).metadata instanceof Metadata;
+}
+
 export function streamDeletedError(streamId: string): ServiceErrorLike {
   return serviceError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${streamId}' is deleted.`, 'stream-deleted', {
     'stream-name': streamId,
@@ -35,6 +39,7 @@ export function streamDeletedError(streamId: string): ServiceErrorLike {
 }
 
 export function toServiceError(error: unknown): ServiceErrorLike {
+  if (isServiceError(error)) return error;
   if (error instanceof InvalidRequest) return serviceError(GrpcStatus.INVALID_ARGUMENT, error.message);
   return serviceError(GrpcStatus.INTERNAL, 'Internal error in the embedded event store.');
 }
