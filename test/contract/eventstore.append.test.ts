@@ -20,7 +20,9 @@ describe('EventStoreDB contract: append', () => {
 
   it('appends to a new stream with NO_STREAM and reports revision and position', async () => {
     const stream = uniqueStream();
-    const result = await es.client.appendToStream(stream, [event(0), event(1)], { expectedRevision: NO_STREAM });
+    const result = await es.client.appendToStream(stream, [event(0), event(1)], {
+      expectedRevision: NO_STREAM,
+    });
     expect(result.success).toBe(true);
     expect(result.nextExpectedRevision).toBe(1n);
     expect(result.position!.commit).toBeGreaterThanOrEqual(0n);
@@ -34,7 +36,11 @@ describe('EventStoreDB contract: append', () => {
     await es.client.appendToStream(stream, [event(0), event(1)]);
     const failure = es.client.appendToStream(stream, event(2), { expectedRevision: NO_STREAM });
     await expect(failure).rejects.toBeInstanceOf(WrongExpectedVersionError);
-    await expect(failure).rejects.toMatchObject({ actualVersion: 1n, expectedVersion: NO_STREAM, streamName: stream });
+    await expect(failure).rejects.toMatchObject({
+      actualVersion: 1n,
+      expectedVersion: NO_STREAM,
+      streamName: stream,
+    });
     expect(await readAllOf(es.client, stream)).toHaveLength(2);
   });
 
@@ -120,7 +126,9 @@ describe('EventStoreDB contract: append', () => {
     const stream = uniqueStream();
     await es.client.appendToStream(stream, event(0));
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => es.client.appendToStream(stream, event(i + 1), { expectedRevision: 0n })),
+      Array.from({ length: 20 }, (_, i) =>
+        es.client.appendToStream(stream, event(i + 1), { expectedRevision: 0n }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await readAllOf(es.client, stream)).toHaveLength(2);

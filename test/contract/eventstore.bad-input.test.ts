@@ -57,16 +57,22 @@ describe('EventStoreDB contract: bad input', () => {
   }
 
   const appendOptions = (stream: string) =>
-    new AppendReq().setOptions(new AppendReq.Options().setStreamIdentifier(identifier(stream)).setAny(new Empty()));
+    new AppendReq().setOptions(
+      new AppendReq.Options().setStreamIdentifier(identifier(stream)).setAny(new Empty()),
+    );
   const proposed = (id: string, type = 'Thing') => {
-    const message = new AppendReq.ProposedMessage().setId(new UUID().setString(id)).setData(Buffer.from('{}'));
+    const message = new AppendReq.ProposedMessage()
+      .setId(new UUID().setString(id))
+      .setData(Buffer.from('{}'));
     message.getMetadataMap().set('type', type);
     message.getMetadataMap().set('content-type', 'application/json');
     return new AppendReq().setProposedMessage(message);
   };
 
   it('answers INVALID_ARGUMENT to an append without options and writes nothing', async () => {
-    await expect(rawAppend([proposed(randomUUID())])).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(rawAppend([proposed(randomUUID())])).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   });
 
   it('answers INVALID_ARGUMENT to an event with an invalid id or no type, and writes none of the batch', async () => {
@@ -89,7 +95,9 @@ describe('EventStoreDB contract: bad input', () => {
       .setSubscription(new ReadReq.Options.SubscriptionOptions())
       .setFilter(filter)
       .setUuidOption(new ReadReq.Options.UUIDOption().setString(new Empty()));
-    await expect(rawRead(new ReadReq().setOptions(options))).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(rawRead(new ReadReq().setOptions(options))).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   });
 
   it('survives undecodable bytes and keeps serving', async () => {
@@ -144,12 +152,17 @@ describe('EventStoreDB contract: bad input', () => {
     expect(after.nextExpectedRevision).toBe(0n);
   });
 
-  (process.env.EVENTSTORE_URL ? it.skip : it)('frees the resources of subscriptions the client drops', async () => {
-    const before = es.embedded!.activeSubscriptions();
-    const subscriptions = Array.from({ length: 30 }, () => es.client.subscribeToAll({ fromPosition: START }));
-    await Promise.all(subscriptions.map((s) => new Promise((resolve) => s.once('confirmation', resolve))));
-    expect(es.embedded!.activeSubscriptions()).toBe(before + 30);
-    await Promise.all(subscriptions.map((s) => s.unsubscribe()));
-    await waitFor(() => es.embedded!.activeSubscriptions() === before);
-  });
+  (process.env.EVENTSTORE_URL ? it.skip : it)(
+    'frees the resources of subscriptions the client drops',
+    async () => {
+      const before = es.embedded!.activeSubscriptions();
+      const subscriptions = Array.from({ length: 30 }, () =>
+        es.client.subscribeToAll({ fromPosition: START }),
+      );
+      await Promise.all(subscriptions.map((s) => new Promise((resolve) => s.once('confirmation', resolve))));
+      expect(es.embedded!.activeSubscriptions()).toBe(before + 30);
+      await Promise.all(subscriptions.map((s) => s.unsubscribe()));
+      await waitFor(() => es.embedded!.activeSubscriptions() === before);
+    },
+  );
 });

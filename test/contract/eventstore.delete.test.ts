@@ -1,4 +1,10 @@
-import { jsonEvent, NO_STREAM, StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
+import {
+  jsonEvent,
+  NO_STREAM,
+  StreamDeletedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
 import { EventStoreFixture, openEventStore, uniqueStream } from '../support/eventstore';
 import { readAllOf } from '../support/read';
 
@@ -39,9 +45,9 @@ describe('EventStoreDB contract: delete, tombstone and stream metadata', () => {
     await es.client.tombstoneStream(stream);
     await expect(readAllOf(es.client, stream)).rejects.toBeInstanceOf(StreamDeletedError);
     await expect(es.client.appendToStream(stream, numbered(1))).rejects.toBeInstanceOf(StreamDeletedError);
-    await expect(es.client.appendToStream(stream, numbered(1), { expectedRevision: NO_STREAM })).rejects.toMatchObject(
-      { type: 'stream-deleted' },
-    );
+    await expect(
+      es.client.appendToStream(stream, numbered(1), { expectedRevision: NO_STREAM }),
+    ).rejects.toMatchObject({ type: 'stream-deleted' });
     await expect(es.client.tombstoneStream(stream)).rejects.toBeInstanceOf(StreamDeletedError);
   });
 

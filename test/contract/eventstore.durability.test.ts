@@ -52,7 +52,8 @@ describeEmbedded('embedded event store durability', () => {
       expect(after.position!.commit).toBeGreaterThan(lastBefore);
 
       const all = [];
-      for await (const resolved of reader.readAll({ fromPosition: START })) all.push(resolved.event!.position!.commit);
+      for await (const resolved of reader.readAll({ fromPosition: START }))
+        all.push(resolved.event!.position!.commit);
       expect([...all].sort((a, b) => (a < b ? -1 : 1))).toEqual(all);
     } finally {
       await reader.dispose();

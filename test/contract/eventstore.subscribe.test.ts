@@ -17,7 +17,8 @@ type AnySubscription = StreamSubscription | AllStreamSubscription;
 
 /** Collects what a subscription delivers, so tests can wait for counts instead of sleeping. */
 function collect(subscription: AnySubscription) {
-  const received: { streamId: string; type: string; n?: number; revision: bigint; position?: Position }[] = [];
+  const received: { streamId: string; type: string; n?: number; revision: bigint; position?: Position }[] =
+    [];
   subscription.on('data', (resolved) => {
     const e = resolved.event!;
     received.push({
@@ -87,7 +88,9 @@ describe('EventStoreDB contract: subscriptions', () => {
     await es.client.appendToStream(stream, numbered(3));
     const [, second] = await readAllOf(es.client, stream);
     const mine = streamNameFilter({ prefixes: [stream] });
-    const fromPosition = collect(track(es.client.subscribeToAll({ fromPosition: second.position!, filter: mine })));
+    const fromPosition = collect(
+      track(es.client.subscribeToAll({ fromPosition: second.position!, filter: mine })),
+    );
     const endSubscription = track(es.client.subscribeToAll({ fromPosition: END, filter: mine }));
     const fromEnd = collect(endSubscription);
     await new Promise((resolve) => endSubscription.once('confirmation', resolve));
@@ -107,7 +110,9 @@ describe('EventStoreDB contract: subscriptions', () => {
     const byTypeRegex = collect(
       track(es.client.subscribeToAll({ filter: eventTypeFilter({ regex: `^(Placed|Shipped)${tag}$` }) })),
     );
-    const byStreamPrefix = collect(track(es.client.subscribeToAll({ filter: streamNameFilter({ prefixes: [users] }) })));
+    const byStreamPrefix = collect(
+      track(es.client.subscribeToAll({ filter: streamNameFilter({ prefixes: [users] }) })),
+    );
     const byStreamRegex = collect(
       track(es.client.subscribeToAll({ filter: streamNameFilter({ regex: `^(order|user)${tag}-` }) })),
     );
@@ -148,7 +153,9 @@ describe('EventStoreDB contract: subscriptions', () => {
     const received = collect(subscription);
     await es.client.appendToStream(stream, numbered(40));
     await es.client.deleteStream(stream);
-    await waitFor(() => received.filter((e) => e.streamId === stream).length === 40 && checkpoints.length > 0);
+    await waitFor(
+      () => received.filter((e) => e.streamId === stream).length === 40 && checkpoints.length > 0,
+    );
     expect(received.some((e) => e.type.startsWith('$'))).toBe(false);
     for (let i = 1; i < checkpoints.length; i++) {
       expect(checkpoints[i].commit).toBeGreaterThanOrEqual(checkpoints[i - 1].commit);

@@ -1,4 +1,9 @@
-import { EventStoreDBClient, JSONRecordedEvent, ReadStreamOptions, RecordedEvent } from '@eventstore/db-client';
+import {
+  EventStoreDBClient,
+  JSONRecordedEvent,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '@eventstore/db-client';
 
 export type AnyRecordedEvent = RecordedEvent | JSONRecordedEvent;
 

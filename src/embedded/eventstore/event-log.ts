@@ -17,25 +17,30 @@ export const MAX_APPEND_SIZE = 1024 * 1024;
 export const TOMBSTONE_EVENT_TYPE = '$streamDeleted';
 export const METADATA_EVENT_TYPE = '$metadata';
 const RECORD_OVERHEAD = 64;
+/** How many recent event ids are remembered to recognise a repeated append with ANY. */
+const RECENT_IDS = 100_000;
 
 interface StreamState {
+  id: number;
   lastRevision: number;
   /** Revisions below this are hidden from stream reads (soft delete, `$tb` metadata). */
   truncateBefore: number;
   tombstoned: boolean;
 }
 
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  content_type: string;
-  data: Buffer;
-  metadata: Buffer;
-  created: number;
-}
+/** Event rows are read as arrays in this column order: much faster than row objects. */
+const EVENT_COLUMNS = 'position, stream, revision, event_id, type, content_type, data, metadata, created';
+type EventRow = [
+  position: number,
+  stream: number,
+  revision: number,
+  eventId: string,
+  type: string,
+  contentType: string,
+  data: Buffer,
+  metadata: Buffer,
+  created: number,
+];
 
 export type AppendListener = (events: StoredEvent[]) => void;
 
@@ -49,19 +54,39 @@ export const metadataStreamOf = (streamId: string): string => `$$${streamId}`;
 export class EventLog {
   private readonly db: Database.Database;
   private readonly streams = new Map<string, StreamState>();
+  private readonly names = new Map<number, string>();
+  /** Recently appended event ids, like EventStoreDB's own cache: a second line of idempotency. */
+  private readonly recentIds = new Map<string, { streamId: string; revision: number }>();
+  private readonly recentIdRing: (string | undefined)[] = new Array(RECENT_IDS);
+  private recentIdCount = 0;
+  private nextStreamId = 1;
   private readonly listeners = new Set<AppendListener>();
   private nextPosition = 0;
   private readonly stmt: ReturnType<EventLog['prepareStatements']>;
+  /** One transaction: the events of an append and the new state of the streams it touched. */
+  private readonly commit: (
+    streamNumber: number,
+    events: StoredEvent[],
+    touched: [string, StreamState][],
+  ) => void;
 
   constructor(dataDir?: string) {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     this.db = new Database(dataDir ? join(dataDir, 'events.sqlite') : ':memory:');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
     this.db.exec(`
+      CREATE TABLE IF NOT EXISTS streams (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        last_revision INTEGER NOT NULL,
+        truncate_before INTEGER NOT NULL,
+        tombstoned INTEGER NOT NULL
+      );
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY,
-        stream_id TEXT NOT NULL,
+        stream INTEGER NOT NULL,
         revision INTEGER NOT NULL,
         event_id TEXT NOT NULL,
         type TEXT NOT NULL,
@@ -70,16 +95,27 @@ export class EventLog {
         metadata BLOB NOT NULL,
         created INTEGER NOT NULL
       );
-      CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, revision);
-      CREATE INDEX IF NOT EXISTS events_by_id ON events (event_id);
-      CREATE TABLE IF NOT EXISTS streams (
-        stream_id TEXT PRIMARY KEY,
-        last_revision INTEGER NOT NULL,
-        truncate_before INTEGER NOT NULL,
-        tombstoned INTEGER NOT NULL
-      );
+      CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
     `);
     this.stmt = this.prepareStatements();
+    this.commit = this.db.transaction(
+      (streamNumber: number, events: StoredEvent[], touched: [string, StreamState][]) => {
+        for (const e of events) {
+          this.stmt.insert.run(
+            e.position,
+            streamNumber,
+            e.revision,
+            e.eventId,
+            e.type,
+            e.contentType,
+            e.data,
+            e.metadata,
+            e.created,
+          );
+        }
+        for (const [name, state] of touched) this.saveStream(name, state);
+      },
+    );
     this.load();
   }
 
@@ -87,43 +123,56 @@ export class EventLog {
     const db = this.db;
     return {
       insert: db.prepare(
-        `INSERT INTO events (position, stream_id, revision, event_id, type, content_type, data, metadata, created)
-         VALUES (@position, @streamId, @revision, @eventId, @type, @contentType, @data, @metadata, @created)`,
+        `INSERT INTO events (position, stream, revision, event_id, type, content_type, data, metadata, created)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saveStream: db.prepare(
-        `INSERT INTO streams (stream_id, last_revision, truncate_before, tombstoned) VALUES (?, ?, ?, ?)
-         ON CONFLICT (stream_id) DO UPDATE SET last_revision = excluded.last_revision,
+        `INSERT INTO streams (id, name, last_revision, truncate_before, tombstoned) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET last_revision = excluded.last_revision,
            truncate_before = excluded.truncate_before, tombstoned = excluded.tombstoned`,
       ),
-      findById: db.prepare(`SELECT revision FROM events WHERE event_id = ? AND stream_id = ?`),
-      streamRange: db.prepare(
-        `SELECT * FROM events WHERE stream_id = ? AND revision >= ? AND revision <= ? ORDER BY revision LIMIT ?`,
-      ),
-      streamRangeBackwards: db.prepare(
-        `SELECT * FROM events WHERE stream_id = ? AND revision >= ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ),
-      allFrom: db.prepare(`SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
-      allBefore: db.prepare(`SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`),
-      last: db.prepare(`SELECT * FROM events ORDER BY position DESC LIMIT 1`),
+      streamRange: db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision <= ?
+           ORDER BY revision LIMIT ?`,
+        )
+        .raw(),
+      streamRangeBackwards: db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision <= ?
+           ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
+      allFrom: db
+        .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`)
+        .raw(),
+      allBefore: db
+        .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`)
+        .raw(),
+      last: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY position DESC LIMIT 1`).raw(),
     };
   }
 
   private load(): void {
     const rows = this.db.prepare('SELECT * FROM streams').all() as {
-      stream_id: string;
+      id: number;
+      name: string;
       last_revision: number;
       truncate_before: number;
       tombstoned: number;
     }[];
     for (const row of rows) {
-      this.streams.set(row.stream_id, {
+      this.names.set(row.id, row.name);
+      this.streams.set(row.name, {
+        id: row.id,
         lastRevision: row.last_revision,
         truncateBefore: row.truncate_before,
         tombstoned: row.tombstoned === 1,
       });
     }
+    this.nextStreamId = rows.reduce((max, row) => Math.max(max, row.id), 0) + 1;
     const last = this.stmt.last.get() as EventRow | undefined;
-    this.nextPosition = last ? last.position + recordSize(toEvent(last)) : 0;
+    this.nextPosition = last ? last[0] + recordSize(this.toEvent(last)) : 0;
   }
 
   onAppend(listener: AppendListener): () => void {
@@ -184,25 +233,21 @@ export class EventLog {
     return this.write(streamId, [systemEvent(TOMBSTONE_EVENT_TYPE, Buffer.alloc(0))]);
   }
 
-  readStream(
-    streamId: string,
-    from: StreamStart,
-    direction: Direction,
-    maxCount: number,
-  ): StreamReadOutcome {
+  readStream(streamId: string, from: StreamStart, direction: Direction, maxCount: number): StreamReadOutcome {
     const state = this.streams.get(streamId);
     if (state?.tombstoned) return { status: 'deleted' };
     if (visibleRevision(state) === undefined || !state) return { status: 'not_found' };
     const limit = Math.min(maxCount, Number.MAX_SAFE_INTEGER);
     const lowest = state.truncateBefore;
     if (direction === 'forwards') {
-      const start = from.kind === 'revision' ? from.revision : from.kind === 'end' ? state.lastRevision + 1 : 0;
-      const rows = this.stmt.streamRange.all(streamId, Math.max(start, lowest), state.lastRevision, limit);
-      return { status: 'ok', events: (rows as EventRow[]).map(toEvent) };
+      const start =
+        from.kind === 'revision' ? from.revision : from.kind === 'end' ? state.lastRevision + 1 : 0;
+      const rows = this.stmt.streamRange.all(state.id, Math.max(start, lowest), state.lastRevision, limit);
+      return { status: 'ok', events: this.toEvents(rows) };
     }
     const start = from.kind === 'revision' ? from.revision : from.kind === 'start' ? -1 : state.lastRevision;
-    const rows = this.stmt.streamRangeBackwards.all(streamId, lowest, start, limit);
-    return { status: 'ok', events: (rows as EventRow[]).map(toEvent) };
+    const rows = this.stmt.streamRangeBackwards.all(state.id, lowest, start, limit);
+    return { status: 'ok', events: this.toEvents(rows) };
   }
 
   /** Events of a stream after a revision, in order, ignoring soft deletes: for subscriptions. */
@@ -210,7 +255,7 @@ export class EventLog {
     const state = this.streams.get(streamId);
     if (!state) return [];
     const from = Math.max(revision + 1, state.truncateBefore);
-    return (this.stmt.streamRange.all(streamId, from, Number.MAX_SAFE_INTEGER, limit) as EventRow[]).map(toEvent);
+    return this.toEvents(this.stmt.streamRange.all(state.id, from, Number.MAX_SAFE_INTEGER, limit));
   }
 
   isTombstoned(streamId: string): boolean {
@@ -224,15 +269,15 @@ export class EventLog {
   readAll(from: AllStart, direction: Direction, maxCount: number): StoredEvent[] {
     if (direction === 'forwards') {
       const start = from.kind === 'position' ? from.position : from.kind === 'end' ? this.nextPosition : 0;
-      return (this.stmt.allFrom.all(start, maxCount) as EventRow[]).map(toEvent);
+      return this.toEvents(this.stmt.allFrom.all(start, maxCount));
     }
     const before = from.kind === 'position' ? from.position : from.kind === 'start' ? 0 : this.nextPosition;
-    return (this.stmt.allBefore.all(before, maxCount) as EventRow[]).map(toEvent);
+    return this.toEvents(this.stmt.allBefore.all(before, maxCount));
   }
 
   /** Events strictly after a position, in order: for subscriptions. */
   allEventsAfter(position: number, limit: number): StoredEvent[] {
-    return (this.stmt.allFrom.all(position + 1, limit) as EventRow[]).map(toEvent);
+    return this.toEvents(this.stmt.allFrom.all(position + 1, limit));
   }
 
   close(): void {
@@ -240,77 +285,128 @@ export class EventLog {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * A repeated append of the same event ids is answered with the first result. With an expected
+   * revision the stream itself is checked; otherwise the recent-id cache is.
+   */
   private findRepeatedAppend(
     streamId: string,
     expected: ExpectedRevision,
     proposed: ProposedEvent[],
   ): WriteOutcome | undefined {
-    if (proposed.length === 0) return undefined;
+    const state = this.streams.get(streamId);
+    if (proposed.length === 0 || !state) return undefined;
     let first: number | undefined;
     if (expected.kind === 'exact') first = expected.revision + 1;
     else if (expected.kind === 'no_stream') first = 0;
     else {
-      const hit = this.stmt.findById.get(proposed[0].eventId, streamId) as { revision: number } | undefined;
-      first = hit?.revision;
+      const seen = this.recentIds.get(proposed[0].eventId);
+      first = seen?.streamId === streamId ? seen.revision : undefined;
     }
     if (first === undefined) return undefined;
-    const stored = this.stmt.streamRange.all(
-      streamId,
-      first,
-      first + proposed.length - 1,
-      proposed.length,
-    ) as EventRow[];
+    const last = first + proposed.length - 1;
+    const stored = this.stmt.streamRange.all(state.id, first, last, proposed.length) as EventRow[];
     if (stored.length !== proposed.length) return undefined;
-    if (!stored.every((row, i) => row.event_id === proposed[i].eventId)) return undefined;
-    const last = stored[stored.length - 1];
-    return { status: 'ok', currentRevision: last.revision, position: last.position };
+    if (!stored.every((row, i) => row[3] === proposed[i].eventId)) return undefined;
+    return { status: 'ok', currentRevision: last, position: stored[stored.length - 1][0] };
   }
 
   private write(streamId: string, proposed: ProposedEvent[]): WriteOutcome {
     const previous = this.streams.get(streamId);
     const state: StreamState = previous
       ? { ...previous }
-      : { lastRevision: -1, truncateBefore: 0, tombstoned: false };
+      : { id: this.nextStreamId, lastRevision: -1, truncateBefore: 0, tombstoned: false };
     const created = Date.now();
     let position = this.nextPosition;
-    const events: StoredEvent[] = proposed.map((e) => {
+    const events = proposed.map((e): StoredEvent => {
       state.lastRevision += 1;
-      const event: StoredEvent = { ...e, position, streamId, revision: state.lastRevision, created };
+      const event = {
+        position,
+        streamId,
+        revision: state.lastRevision,
+        eventId: e.eventId,
+        type: e.type,
+        contentType: e.contentType,
+        data: e.data,
+        metadata: e.metadata,
+        created,
+      };
       position += recordSize(event);
       return event;
     });
     if (events[events.length - 1].type === TOMBSTONE_EVENT_TYPE) state.tombstoned = true;
-    const metadataTarget = this.metadataTargetOf(streamId, events);
+    const metadataTarget = this.metadataTargetOf(streamId, events, state);
 
-    this.db.transaction(() => {
-      for (const event of events) this.stmt.insert.run(event);
-      this.stmt.saveStream.run(streamId, state.lastRevision, state.truncateBefore, state.tombstoned ? 1 : 0);
-      if (metadataTarget) {
-        const t = metadataTarget.state;
-        this.stmt.saveStream.run(metadataTarget.streamId, t.lastRevision, t.truncateBefore, t.tombstoned ? 1 : 0);
-      }
-    })();
+    const touched: [string, StreamState][] = [[streamId, state]];
+    if (metadataTarget) touched.push([metadataTarget.streamId, metadataTarget.state]);
+    this.commit(state.id, events, touched);
 
-    this.streams.set(streamId, state);
-    if (metadataTarget) this.streams.set(metadataTarget.streamId, metadataTarget.state);
+    this.remember(streamId, state);
+    if (metadataTarget) this.remember(metadataTarget.streamId, metadataTarget.state);
     this.nextPosition = position;
-    const last = events[events.length - 1];
+    for (const event of events) this.rememberId(event);
     for (const listener of this.listeners) listener(events);
+    const last = events[events.length - 1];
     return { status: 'ok', currentRevision: last.revision, position: last.position };
+  }
+
+  private saveStream(name: string, s: StreamState): void {
+    this.stmt.saveStream.run(s.id, name, s.lastRevision, s.truncateBefore, s.tombstoned ? 1 : 0);
+  }
+
+  private remember(name: string, state: StreamState): void {
+    if (!this.streams.has(name)) {
+      this.names.set(state.id, name);
+      this.nextStreamId = Math.max(this.nextStreamId, state.id + 1);
+    }
+    this.streams.set(name, state);
+  }
+
+  /** A ring of the last RECENT_IDS ids: evicting never iterates the map, which stays O(1). */
+  private rememberId(event: StoredEvent): void {
+    const slot = this.recentIdCount++ % RECENT_IDS;
+    const evicted = this.recentIdRing[slot];
+    if (evicted !== undefined) this.recentIds.delete(evicted);
+    this.recentIdRing[slot] = event.eventId;
+    this.recentIds.set(event.eventId, { streamId: event.streamId, revision: event.revision });
+  }
+
+  private toEvents(rows: unknown[]): StoredEvent[] {
+    return (rows as EventRow[]).map((row) => this.toEvent(row));
+  }
+
+  private toEvent([
+    position,
+    stream,
+    revision,
+    eventId,
+    type,
+    contentType,
+    data,
+    metadata,
+    created,
+  ]: EventRow): StoredEvent {
+    const streamId = this.names.get(stream)!;
+    return { position, streamId, revision, eventId, type, contentType, data, metadata, created };
   }
 
   /** A `$metadata` event in `$$stream` carrying `$tb` moves the stream's truncation point. */
   private metadataTargetOf(
     streamId: string,
     events: StoredEvent[],
+    writing: StreamState,
   ): { streamId: string; state: StreamState } | undefined {
     if (!streamId.startsWith('$$')) return undefined;
     const last = events[events.length - 1];
     if (last.type !== METADATA_EVENT_TYPE) return undefined;
-    const truncateBefore = parseTruncateBefore(last.data);
     const target = streamId.slice(2);
-    const previous = this.streams.get(target) ?? { lastRevision: -1, truncateBefore: 0, tombstoned: false };
-    return { streamId: target, state: { ...previous, truncateBefore: truncateBefore ?? 0 } };
+    const previous = this.streams.get(target) ?? {
+      id: writing.id === this.nextStreamId ? this.nextStreamId + 1 : this.nextStreamId,
+      lastRevision: -1,
+      truncateBefore: 0,
+      tombstoned: false,
+    };
+    return { streamId: target, state: { ...previous, truncateBefore: parseTruncateBefore(last.data) ?? 0 } };
   }
 }
 
@@ -343,7 +439,13 @@ function matches(expected: ExpectedRevision, current: number | undefined): boole
 }
 
 function systemEvent(type: string, data: Buffer): ProposedEvent {
-  return { eventId: crypto.randomUUID(), type, contentType: 'application/json', data, metadata: Buffer.alloc(0) };
+  return {
+    eventId: crypto.randomUUID(),
+    type,
+    contentType: 'application/json',
+    data,
+    metadata: Buffer.alloc(0),
+  };
 }
 
 /** Positions advance by the record's size, like offsets in a transaction log. */
@@ -355,18 +457,4 @@ function recordSize(event: StoredEvent): number {
     event.data.length +
     event.metadata.length
   );
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  return {
-    position: row.position,
-    streamId: row.stream_id,
-    revision: row.revision,
-    eventId: row.event_id,
-    type: row.type,
-    contentType: row.content_type,
-    data: row.data,
-    metadata: row.metadata,
-    created: row.created,
-  };
 }

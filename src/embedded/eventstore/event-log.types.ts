@@ -21,10 +21,7 @@ export interface ProposedEvent {
 }
 
 export type ExpectedRevision =
-  | { kind: 'any' }
-  | { kind: 'no_stream' }
-  | { kind: 'stream_exists' }
-  | { kind: 'exact'; revision: number };
+  { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'exact'; revision: number };
 
 /** `currentRevision` is undefined when the stream does not exist (or was soft-deleted). */
 export type WriteOutcome =
@@ -36,9 +33,7 @@ export type WriteOutcome =
 export type Direction = 'forwards' | 'backwards';
 
 export type StreamReadOutcome =
-  | { status: 'ok'; events: StoredEvent[] }
-  | { status: 'not_found' }
-  | { status: 'deleted' };
+  { status: 'ok'; events: StoredEvent[] } | { status: 'not_found' } | { status: 'deleted' };
 
 /** Where a stream read starts: a revision, or one end of the stream. */
 export type StreamStart = { kind: 'start' } | { kind: 'end' } | { kind: 'revision'; revision: number };

@@ -1,11 +1,11 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { EventLog } from './event-log';
 import { appendHandler, batchAppendHandler } from './grpc/append';
 import { deleteHandler, tombstoneHandler } from './grpc/delete';
 import { readHandler } from './grpc/read';
 import { getSupportedMethods } from './grpc/server-features';
+import { streamsService } from './grpc/streams-service';
 
 export interface EventStoreServerOptions {
   /** 0 picks a free port. Default 2113. */
@@ -27,14 +27,16 @@ export interface EmbeddedEventStore {
 /** Room for one maximum-size append plus its framing. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export async function startEventStoreServer(options: EventStoreServerOptions = {}): Promise<EmbeddedEventStore> {
+export async function startEventStoreServer(
+  options: EventStoreServerOptions = {},
+): Promise<EmbeddedEventStore> {
   const host = options.host ?? '127.0.0.1';
   const log = new EventLog(options.dataDir);
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  server.addService(StreamsService, {
+  server.addService(streamsService, {
     read: readHandler(log),
     append: appendHandler(log),
     batchAppend: batchAppendHandler(log),
@@ -46,8 +48,10 @@ export async function startEventStoreServer(options: EventStoreServerOptions = {
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${host}:${options.port ?? 2113}`, ServerCredentials.createInsecure(), (error, bound) =>
-        error ? reject(error) : resolve(bound),
+      server.bindAsync(
+        `${host}:${options.port ?? 2113}`,
+        ServerCredentials.createInsecure(),
+        (error, bound) => (error ? reject(error) : resolve(bound)),
       ),
     );
   } catch (error) {
@@ -63,5 +67,10 @@ export async function startEventStoreServer(options: EventStoreServerOptions = {
       setTimeout(() => server.forceShutdown(), 1000).unref();
     }).then(() => log.close()));
 
-  return { url: `esdb://${host}:${port}?tls=false`, port, activeSubscriptions: () => log.listenerCount, close };
+  return {
+    url: `esdb://${host}:${port}?tls=false`,
+    port,
+    activeSubscriptions: () => log.listenerCount,
+    close,
+  };
 }

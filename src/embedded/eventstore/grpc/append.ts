@@ -3,8 +3,17 @@ import type { sendUnaryData, ServerReadableStream, ServerDuplexStream } from '@g
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as ProtoEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { AllStreamPosition, Empty, StreamDeleted, UUID } from '@eventstore/db-client/generated/shared_pb';
-import { MaximumAppendSizeExceeded, Unknown, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
-import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import {
+  MaximumAppendSizeExceeded,
+  Unknown,
+  WrongExpectedVersion,
+} from '@eventstore/db-client/generated/shared_pb';
+import {
+  AppendReq,
+  AppendResp,
+  BatchAppendReq,
+  BatchAppendResp,
+} from '@eventstore/db-client/generated/streams_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { EventLog } from '../event-log';
 import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../event-log.types';
@@ -87,8 +96,12 @@ function respondToAppend(streamId: string, outcome: WriteOutcome, callback: send
     }
     case 'wrong_expected_version': {
       const wrong = new AppendResp.WrongExpectedVersion();
-      if (outcome.currentRevision === undefined) wrong.setCurrentNoStream(new Empty()).setNoStream2060(new Empty());
-      else wrong.setCurrentRevision(String(outcome.currentRevision)).setCurrentRevision2060(outcome.currentRevision);
+      if (outcome.currentRevision === undefined)
+        wrong.setCurrentNoStream(new Empty()).setNoStream2060(new Empty());
+      else
+        wrong
+          .setCurrentRevision(String(outcome.currentRevision))
+          .setCurrentRevision2060(outcome.currentRevision);
       setExpected(outcome.expected, {
         any: () => wrong.setExpectedAny(new Empty()).setAny2060(new Empty()),
         noStream: () => wrong.setExpectedNoStream(new Empty()).setExpectedRevision2060(-1),
@@ -187,7 +200,9 @@ function commitBatch(log: EventLog, batch: PendingBatch, reply: BatchAppendResp)
   switch (outcome.status) {
     case 'ok': {
       const success = new BatchAppendResp.Success().setPosition(
-        new AllStreamPosition().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position)),
+        new AllStreamPosition()
+          .setCommitPosition(String(outcome.position))
+          .setPreparePosition(String(outcome.position)),
       );
       if (outcome.currentRevision < 0) success.setNoStream(new ProtoEmpty());
       else success.setCurrentRevision(String(outcome.currentRevision));
@@ -210,13 +225,23 @@ function commitBatch(log: EventLog, batch: PendingBatch, reply: BatchAppendResp)
     case 'stream_deleted': {
       const details = new StreamDeleted().setStreamIdentifier(streamIdentifier(streamId));
       return reply.setError(
-        rpcStatus(GrpcStatus.FAILED_PRECONDITION, `Stream '${streamId}' is deleted.`, details, 'StreamDeleted'),
+        rpcStatus(
+          GrpcStatus.FAILED_PRECONDITION,
+          `Stream '${streamId}' is deleted.`,
+          details,
+          'StreamDeleted',
+        ),
       );
     }
     case 'too_large': {
       const details = new MaximumAppendSizeExceeded().setMaxappendsize(outcome.maxAppendSize);
       return reply.setError(
-        rpcStatus(GrpcStatus.INVALID_ARGUMENT, 'Maximum append size exceeded.', details, 'MaximumAppendSizeExceeded'),
+        rpcStatus(
+          GrpcStatus.INVALID_ARGUMENT,
+          'Maximum append size exceeded.',
+          details,
+          'MaximumAppendSizeExceeded',
+        ),
       );
     }
   }
@@ -231,5 +256,8 @@ function rpcStatus(
 ): Status {
   const any = new Any();
   any.pack(details.serializeBinary(), `event_store.client.${detailsType}`);
-  return new Status().setCode(code as number).setMessage(message).setDetails(any);
+  return new Status()
+    .setCode(code as number)
+    .setMessage(message)
+    .setDetails(any);
 }

@@ -1,6 +1,11 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } from '@eventstore/db-client/generated/streams_pb';
+import {
+  DeleteReq,
+  DeleteResp,
+  TombstoneReq,
+  TombstoneResp,
+} from '@eventstore/db-client/generated/streams_pb';
 import { EventLog } from '../event-log';
 import { ExpectedRevision, WriteOutcome } from '../event-log.types';
 import {
@@ -42,7 +47,12 @@ function failureOf(streamId: string, outcome: Exclude<WriteOutcome, { status: 'o
         'expected-version': expectedVersionNumber(outcome.expected),
       };
       if (outcome.currentRevision !== undefined) trailers['actual-version'] = String(outcome.currentRevision);
-      return serviceError(GrpcStatus.FAILED_PRECONDITION, 'Wrong expected version.', 'wrong-expected-version', trailers);
+      return serviceError(
+        GrpcStatus.FAILED_PRECONDITION,
+        'Wrong expected version.',
+        'wrong-expected-version',
+        trailers,
+      );
     }
     case 'too_large':
       return serviceError(GrpcStatus.INVALID_ARGUMENT, 'Deletion too large.');
@@ -66,7 +76,10 @@ export function deleteHandler(log: EventLog) {
 }
 
 export function tombstoneHandler(log: EventLog) {
-  return (call: ServerUnaryCall<TombstoneReq, TombstoneResp>, callback: sendUnaryData<TombstoneResp>): void => {
+  return (
+    call: ServerUnaryCall<TombstoneReq, TombstoneResp>,
+    callback: sendUnaryData<TombstoneResp>,
+  ): void => {
     try {
       const { streamId, expected } = deletion(call.request.getOptions());
       const outcome = log.tombstoneStream(streamId, expected);

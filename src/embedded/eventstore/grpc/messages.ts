@@ -1,10 +1,6 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
-import { ExpectedRevision, StoredEvent } from '../event-log.types';
-
-/** Ticks are .NET's 100 ns units; EventStoreDB reports `created` as ticks since the Unix epoch. */
-const TICKS_PER_MILLISECOND = 10_000n;
+import { ExpectedRevision } from '../event-log.types';
 
 /** A request the server cannot act on: answered with INVALID_ARGUMENT and nothing written. */
 export class InvalidRequest extends Error {}
@@ -29,13 +25,20 @@ export function serviceError(
 }
 
 function isServiceError(error: unknown): error is ServiceErrorLike {
-  return typeof error === 'object' && error !== null && (error as ServiceErrorLike).metadata instanceof Metadata;
+  return (
+    typeof error === 'object' && error !== null && (error as ServiceErrorLike).metadata instanceof Metadata
+  );
 }
 
 export function streamDeletedError(streamId: string): ServiceErrorLike {
-  return serviceError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${streamId}' is deleted.`, 'stream-deleted', {
-    'stream-name': streamId,
-  });
+  return serviceError(
+    GrpcStatus.FAILED_PRECONDITION,
+    `Event stream '${streamId}' is deleted.`,
+    'stream-deleted',
+    {
+      'stream-name': streamId,
+    },
+  );
 }
 
 export function toServiceError(error: unknown): ServiceErrorLike {
@@ -74,7 +77,8 @@ export function uuidOf(uuid: UUID | undefined): string {
 
 export function parseRevision(value: string): number {
   const revision = Number(value);
-  if (!Number.isSafeInteger(revision) || revision < 0) throw new InvalidRequest(`Invalid revision '${value}'.`);
+  if (!Number.isSafeInteger(revision) || revision < 0)
+    throw new InvalidRequest(`Invalid revision '${value}'.`);
   return revision;
 }
 
@@ -90,21 +94,4 @@ export function expectedRevisionOf(options: {
   if (options.streamExists) return { kind: 'stream_exists' };
   if (options.any) return { kind: 'any' };
   throw new InvalidRequest('An expected stream revision is required.');
-}
-
-export function toReadResp(event: StoredEvent): ReadResp {
-  const recorded = new ReadResp.ReadEvent.RecordedEvent()
-    .setId(new UUID().setString(event.eventId))
-    .setStreamIdentifier(streamIdentifier(event.streamId))
-    .setStreamRevision(String(event.revision))
-    .setPreparePosition(String(event.position))
-    .setCommitPosition(String(event.position))
-    .setData(event.data)
-    .setCustomMetadata(event.metadata);
-  const map = recorded.getMetadataMap();
-  map.set('type', event.type);
-  map.set('content-type', event.contentType);
-  map.set('created', String(BigInt(event.created) * TICKS_PER_MILLISECOND));
-  const readEvent = new ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(String(event.position));
-  return new ReadResp().setEvent(readEvent);
 }

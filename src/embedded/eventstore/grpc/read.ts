@@ -3,6 +3,7 @@ import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { EventLog } from '../event-log';
 import { AllStart, Direction, StoredEvent, StreamStart } from '../event-log.types';
 import { send } from './backpressure';
+import { encodeReadEvent } from './read-event-encoder';
 import { compileFilter, EventFilter } from './filter';
 import {
   InvalidRequest,
@@ -10,12 +11,11 @@ import {
   streamDeletedError,
   streamIdentifier,
   streamNameOf,
-  toReadResp,
   toServiceError,
 } from './messages';
 import { Subscription } from './subscription';
 
-export type ReadCall = ServerWritableStream<ReadReq, ReadResp>;
+export type ReadCall = ServerWritableStream<ReadReq, ReadResp | Buffer>;
 
 const PAGE_SIZE = 500;
 
@@ -35,7 +35,14 @@ export function readHandler(log: EventLog) {
       const count = options.hasCount() ? parseRevision(options.getCount()) : Number.MAX_SAFE_INTEGER;
       const read = options.hasAll()
         ? readAll(log, call, allStartOf(options.getAll()!), direction, count, filter)
-        : readStream(log, call, streamNameOf(options.getStream()?.getStreamIdentifier()), options, direction, count);
+        : readStream(
+            log,
+            call,
+            streamNameOf(options.getStream()?.getStreamIdentifier()),
+            options,
+            direction,
+            count,
+          );
       read.then(
         () => call.end(),
         (error) => call.emit('error', toServiceError(error)),
@@ -46,11 +53,15 @@ export function readHandler(log: EventLog) {
   };
 }
 
-function startSubscription(log: EventLog, call: ReadCall, options: ReadReq.Options, filter: EventFilter): void {
+function startSubscription(
+  log: EventLog,
+  call: ReadCall,
+  options: ReadReq.Options,
+  filter: EventFilter,
+): void {
   if (options.hasAll()) {
     const start = allStartOf(options.getAll()!);
-    const after =
-      start.kind === 'start' ? -1 : start.kind === 'end' ? log.headPosition - 1 : start.position;
+    const after = start.kind === 'start' ? -1 : start.kind === 'end' ? log.headPosition - 1 : start.position;
     new Subscription(call, log, { kind: 'all', after, filter }).start();
     return;
   }
@@ -84,7 +95,7 @@ async function readStream(
       return;
     }
     const events = outcome.events;
-    for (const event of events) await send(call, toReadResp(event));
+    for (const event of events) await send(call, encodeReadEvent(event));
     if (events.length < Math.min(remaining, PAGE_SIZE)) return;
     remaining -= events.length;
     const last = events[events.length - 1].revision;
@@ -107,7 +118,7 @@ async function readAll(
     const page: StoredEvent[] = log.readAll(from, direction, PAGE_SIZE);
     for (const event of page) {
       if (!filter.matches(event)) continue;
-      await send(call, toReadResp(event));
+      await send(call, encodeReadEvent(event));
       if (--remaining === 0) return;
     }
     if (page.length < PAGE_SIZE) return;

@@ -19,6 +19,11 @@ export function getSupportedMethods(
   _call: ServerUnaryCall<Empty, SupportedMethods>,
   callback: sendUnaryData<SupportedMethods>,
 ): void {
-  const methods = METHODS.map(([service, method]) => new SupportedMethod().setServiceName(service).setMethodName(method));
-  callback(null, new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(EMULATED_SERVER_VERSION));
+  const methods = METHODS.map(([service, method]) =>
+    new SupportedMethod().setServiceName(service).setMethodName(method),
+  );
+  callback(
+    null,
+    new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(EMULATED_SERVER_VERSION),
+  );
 }

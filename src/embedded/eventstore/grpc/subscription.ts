@@ -4,15 +4,15 @@ import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { EventLog, TOMBSTONE_EVENT_TYPE } from '../event-log';
 import { StoredEvent } from '../event-log.types';
 import { drained } from './backpressure';
+import { encodeReadEvent } from './read-event-encoder';
 import { EventFilter, NO_FILTER } from './filter';
-import { streamDeletedError, toReadResp, toServiceError } from './messages';
+import { streamDeletedError, toServiceError } from './messages';
 
 const PAGE_SIZE = 500;
 
 /** `after` is a position for `$all` and a revision for a stream: delivery starts past it. */
 export type SubscriptionTarget =
-  | { kind: 'all'; after: number; filter: EventFilter }
-  | { kind: 'stream'; streamId: string; after: number };
+  { kind: 'all'; after: number; filter: EventFilter } | { kind: 'stream'; streamId: string; after: number };
 
 /**
  * A catch-up subscription. It reads stored events page by page until none are left, then turns
@@ -29,7 +29,7 @@ export class Subscription {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly call: ServerWritableStream<ReadReq, ReadResp>,
+    private readonly call: ServerWritableStream<ReadReq, ReadResp | Buffer>,
     private readonly log: EventLog,
     private readonly target: SubscriptionTarget,
   ) {
@@ -96,8 +96,9 @@ export class Subscription {
       return true;
     }
     let writable = true;
-    if (this.filter.matches(event)) writable = this.call.write(toReadResp(event));
-    if (++this.scannedSinceCheckpoint >= this.filter.checkpointInterval) writable = this.checkpoint() && writable;
+    if (this.filter.matches(event)) writable = this.call.write(encodeReadEvent(event));
+    if (++this.scannedSinceCheckpoint >= this.filter.checkpointInterval)
+      writable = this.checkpoint() && writable;
     return writable;
   }
 
