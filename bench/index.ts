@@ -1,0 +1,11 @@
+import { benchEventStore } from './eventstore.bench';
+
+/** Every benchmark, one after the other, each printing its own figures. */
+async function main(): Promise<void> {
+  await benchEventStore();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
