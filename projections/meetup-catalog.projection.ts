@@ -1,0 +1,54 @@
+import type { ProjectionDefinition } from '../src/eventsourcing/projections/projection-definition';
+import type { MeetupEvent } from '../src/meetups/domain/meetup.events';
+import type { MeetupStatus } from '../src/meetups/domain/meetup.decider';
+
+/** The public list and detail pages of meetups. */
+export interface MeetupCatalogDocument {
+  _id: string;
+  _position?: number;
+  title: string;
+  description: string;
+  city: string;
+  startsAt: Date;
+  capacity: number;
+  status: MeetupStatus;
+  organizerId?: string;
+  /** Revision of the meetup's stream after the last applied event. */
+  revision: number;
+}
+
+export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument> = {
+  name: 'meetup-catalog',
+  version: 1,
+  collection: 'meetup_catalog',
+  indexes: [
+    { key: { startsAt: 1, _id: 1 }, name: 'by_start' },
+    { key: { status: 1, city: 1, startsAt: 1, _id: 1 }, name: 'by_status_city_start' },
+  ],
+  handles: ['MeetupScheduled', 'MeetupPublished', 'MeetupRescheduled', 'MeetupCancelled'],
+  documentId: (event) => (event.data as MeetupEvent['data']).meetupId,
+  apply(document, recorded) {
+    const event = { type: recorded.type, data: recorded.data } as MeetupEvent;
+    const revision = Number(recorded.revision);
+    if (event.type === 'MeetupScheduled') {
+      const { meetupId, startsAt, organizerId, ...rest } = event.data;
+      return {
+        _id: meetupId,
+        ...rest,
+        startsAt: new Date(startsAt),
+        status: 'DRAFT',
+        ...(organizerId ? { organizerId } : {}),
+        revision,
+      };
+    }
+    if (!document) return undefined;
+    switch (event.type) {
+      case 'MeetupPublished':
+        return { ...document, status: 'PUBLISHED', revision };
+      case 'MeetupRescheduled':
+        return { ...document, startsAt: new Date(event.data.startsAt), revision };
+      case 'MeetupCancelled':
+        return { ...document, status: 'CANCELLED', revision };
+    }
+  },
+};

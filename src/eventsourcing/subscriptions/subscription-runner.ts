@@ -1,0 +1,214 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AllStreamResolvedEvent,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  START,
+} from '@eventstore/db-client';
+import { EventSerializer } from '../event-store/event-serializer';
+import { RecordedDomainEvent } from '../event-store/event-metadata';
+import { AllPosition, CheckpointStore } from './checkpoint-store';
+
+export type SubscriptionState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+
+export interface SubscriptionStatus {
+  name: string;
+  state: SubscriptionState;
+  /** Commit position of the last event handled, or -1 before the first. */
+  position: bigint;
+  lastError?: string;
+}
+
+export interface SubscriptionRunnerOptions {
+  /** Also the checkpoint's key. */
+  name: string;
+  /** Handles a batch in order; throwing retries the same batch after a backoff. */
+  handle(events: RecordedDomainEvent[]): Promise<void>;
+  batchSize?: number;
+  /** Backoff bounds for reconnecting and for retrying a failing batch. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  log?: (message: string) => void;
+}
+
+interface Pending {
+  event: RecordedDomainEvent | undefined;
+  position: AllPosition;
+}
+
+/**
+ * A catch-up subscription to `$all` with a durable checkpoint. Events are handled in batches and
+ * the checkpoint is stored after each batch, so a crash re-delivers at most the last batch:
+ * handlers must be idempotent. It resumes from the last handled event and skips anything at or
+ * before it, so neither a server checkpoint nor a re-delivery can skip or repeat an event.
+ */
+export class SubscriptionRunner extends EventEmitter {
+  private state: SubscriptionState = 'stopped';
+  private position: AllPosition | undefined;
+  private lastError: string | undefined;
+  private buffer: Pending[] = [];
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  private subscription: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
+  private subscriptionError: Error | undefined;
+  private stopping = false;
+  private readonly batchSize: number;
+  private readonly minBackoff: number;
+  private readonly maxBackoff: number;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly serializer: EventSerializer,
+    private readonly checkpoints: CheckpointStore,
+    private readonly options: SubscriptionRunnerOptions,
+  ) {
+    super();
+    this.batchSize = options.batchSize ?? 500;
+    this.minBackoff = options.minBackoffMs ?? 100;
+    this.maxBackoff = options.maxBackoffMs ?? 10_000;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  status(): SubscriptionStatus {
+    return {
+      name: this.options.name,
+      state: this.state,
+      position: this.position?.commit ?? -1n,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.stopping = false;
+    this.state = 'starting';
+    this.position = await this.checkpoints.load(this.options.name);
+    this.running = this.run();
+  }
+
+  /** Stops after the batch in hand; its checkpoint is stored before this resolves. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    await this.subscription?.unsubscribe().catch(() => undefined);
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+    this.state = 'stopped';
+  }
+
+  /** Resolves once an event at or after `commit` has been handled, or rejects at the deadline. */
+  waitFor(commit: bigint, timeoutMs: number): Promise<boolean> {
+    if ((this.position?.commit ?? -1n) >= commit) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onProgress = () => {
+        if ((this.position?.commit ?? -1n) < commit) return;
+        clearTimeout(timer);
+        this.off('progress', onProgress);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.off('progress', onProgress);
+        resolve(false);
+      }, timeoutMs);
+      this.on('progress', onProgress);
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.minBackoff;
+    while (!this.stopping) {
+      try {
+        this.subscribe();
+        await this.consume();
+        backoff = this.minBackoff;
+      } catch (error) {
+        if (this.stopping) break;
+        this.fail(error);
+        await sleep(backoff);
+        backoff = Math.min(this.maxBackoff, backoff * 2);
+      } finally {
+        await this.subscription?.unsubscribe().catch(() => undefined);
+        this.subscription = undefined;
+        this.buffer = [];
+      }
+    }
+  }
+
+  private subscribe(): void {
+    this.state = 'catching-up';
+    const subscription = this.client.subscribeToAll({
+      fromPosition: this.position ?? START,
+      filter: excludeSystemEvents(),
+    });
+    this.subscription = subscription;
+    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+      const recorded = resolved.event;
+      if (!recorded?.position) return;
+      this.buffer.push({ event: this.serializer.deserialize(resolved), position: recorded.position });
+      if (this.buffer.length >= this.batchSize * 2) subscription.pause();
+      this.wake?.();
+    });
+    subscription.on('caughtUp', () => {
+      if (this.state === 'catching-up') this.state = 'live';
+    });
+    subscription.on('error', (error: Error) => {
+      this.subscriptionError = error;
+      this.wake?.();
+    });
+    subscription.on('end', () => {
+      this.subscriptionError ??= new Error('subscription ended');
+      this.wake?.();
+    });
+  }
+
+  private async consume(): Promise<void> {
+    this.subscriptionError = undefined;
+    while (!this.stopping) {
+      if (this.subscriptionError) throw this.subscriptionError;
+      if (this.buffer.length === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+        continue;
+      }
+      const batch = this.buffer.splice(0, this.batchSize);
+      if (this.subscription?.isPaused() && this.buffer.length < this.batchSize) this.subscription.resume();
+      await this.handleBatch(batch);
+    }
+  }
+
+  private async handleBatch(batch: Pending[]): Promise<void> {
+    const last = this.position?.commit ?? -1n;
+    const fresh = batch.filter((p) => p.position.commit > last);
+    if (fresh.length === 0) return;
+    const events = fresh.flatMap((p) => (p.event ? [p.event] : []));
+    let backoff = this.minBackoff;
+    for (;;) {
+      try {
+        if (events.length > 0) await this.options.handle(events);
+        break;
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.fail(error);
+        this.state = 'retrying';
+        await sleep(backoff);
+        backoff = Math.min(this.maxBackoff, backoff * 2);
+      }
+    }
+    const position = fresh[fresh.length - 1].position;
+    await this.checkpoints.save(this.options.name, position);
+    this.position = position;
+    this.lastError = undefined;
+    if (this.state === 'retrying') this.state = 'catching-up';
+    this.emit('progress', position);
+  }
+
+  private fail(error: unknown): void {
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.options.log?.(`subscription ${this.options.name}: ${this.lastError}`);
+  }
+}
