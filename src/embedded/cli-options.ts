@@ -4,6 +4,8 @@ export interface EmbeddedCliOptions {
   port: number;
   /** Undefined with `--memory`. */
   dataDir: string | undefined;
+  /** Stop when the process that started this one is gone, even if it was killed. */
+  exitWithParent: boolean;
 }
 
 /** Parses `--port <n> --data <dir> --memory` for the embedded servers' command lines. */
@@ -17,6 +19,7 @@ export function parseEmbeddedCliOptions(
       port: { type: 'string', default: String(defaults.port) },
       data: { type: 'string', default: defaults.dataDir },
       memory: { type: 'boolean', default: false },
+      'exit-with-parent': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -24,15 +27,20 @@ export function parseEmbeddedCliOptions(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535, got '${values.port}'.`);
   }
-  return { port, dataDir: values.memory ? undefined : values.data };
+  return {
+    port,
+    dataDir: values.memory ? undefined : values.data,
+    exitWithParent: values['exit-with-parent'],
+  };
 }
 
 /** Runs a server until SIGINT or SIGTERM, then closes it and exits. */
 export async function serveUntilSignalled(
   name: string,
   start: () => Promise<{ url: string; close(): Promise<void> }>,
-  dataDir: string | undefined,
+  options: Pick<EmbeddedCliOptions, 'dataDir'> & Partial<Pick<EmbeddedCliOptions, 'exitWithParent'>>,
 ): Promise<void> {
+  const { dataDir } = options;
   let server: { url: string; close(): Promise<void> };
   try {
     server = await start();
@@ -51,4 +59,9 @@ export async function serveUntilSignalled(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (options.exitWithParent) {
+    // An orphan is adopted by another process: its parent id changes.
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop('parent exit'), 500).unref();
+  }
 }

@@ -11,7 +11,7 @@ function main(): void {
     process.exit(2);
   }
   const { port, dataDir } = options;
-  void serveUntilSignalled('eventstore', () => startEventStoreServer({ port, dataDir }), dataDir);
+  void serveUntilSignalled('eventstore', () => startEventStoreServer({ port, dataDir }), options);
 }
 
 main();

@@ -37,6 +37,8 @@ export class EventSourcedRepository {
     command: Command,
     context: CommandContext,
   ): Promise<CommandResult> {
+    const created = await this.tryCreate(streamId, decider, command, context);
+    if (created) return created;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const loaded = await this.load(streamId, decider, context.commandId);
       if (loaded.repeated) return loaded.repeated;
@@ -60,6 +62,35 @@ export class EventSourcedRepository {
       }
     }
     throw new ConcurrencyConflictError(streamId, this.maxAttempts);
+  }
+
+  /**
+   * A command that succeeds on an empty stream (one that creates) is first appended with
+   * NO_STREAM without reading: one round trip instead of two. If the stream exists after all,
+   * the normal cycle takes over; a repeat of the same command is recognised by the store.
+   */
+  private async tryCreate<State, Command, Event extends DomainEvent>(
+    streamId: string,
+    decider: Decider<State, Command, Event>,
+    command: Command,
+    context: CommandContext,
+  ): Promise<CommandResult | undefined> {
+    let events: Event[];
+    try {
+      events = decider.decide(command, decider.initialState);
+    } catch {
+      return undefined;
+    }
+    if (events.length === 0) return undefined;
+    try {
+      const result = await this.client.appendToStream(streamId, this.serializer.serialize(events, context), {
+        expectedRevision: NO_STREAM,
+      });
+      return { streamId, revision: result.nextExpectedRevision, position: result.position!.commit };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return undefined;
+      throw error;
+    }
   }
 
   private async load<State, Command, Event extends DomainEvent>(

@@ -52,3 +52,7 @@ export class EventSerializer {
     };
   }
 }
+
+/** The stream a creating command starts: derived from its id, so a retry lands on the same stream. */
+export const newStreamIdFor = (category: string, commandId: string): string =>
+  `${category}-${uuidV5(`${commandId}/stream`, EVENT_ID_NAMESPACE)}`;

@@ -1,0 +1,217 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
+import { MongoClient } from 'mongodb';
+import { meetupCatalogProjection } from '../projections/meetup-catalog.projection';
+import { startApp } from '../src/app';
+import { loadConfig } from '../src/config/app-config';
+import { EventSourcedRepository } from '../src/eventsourcing/deciders/event-sourced-repository';
+import { EventSchemaRegistry } from '../src/eventsourcing/event-store/event-schema-registry';
+import { EventSerializer, newStreamIdFor } from '../src/eventsourcing/event-store/event-serializer';
+import { ProjectionEngine } from '../src/eventsourcing/projections/projection-engine';
+import { CheckpointStore } from '../src/eventsourcing/subscriptions/checkpoint-store';
+import { SubscriptionRunner } from '../src/eventsourcing/subscriptions/subscription-runner';
+import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
+import { meetupDecider } from '../src/meetups/domain/meetup.decider';
+import { meetupEventSchemas } from '../src/meetups/domain/meetup.events';
+import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
+
+const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
+const READ = `query($id: ID!, $at: String) { meetup(id: $id, consistentWith: $at) { id } }`;
+const input = () => ({
+  title: 'Event sourcing night',
+  description: 'Talks and pizza',
+  city: 'Lisbon',
+  startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+  capacity: 50,
+});
+const scheduleCommand = (meetupId: string) => ({
+  type: 'ScheduleMeetup' as const,
+  meetupId,
+  ...input(),
+  startsAt: new Date(Date.now() + 7 * 86_400_000),
+  now: new Date(),
+});
+const contextFor = () => {
+  const commandId = randomUUID();
+  return { commandId, correlationId: randomUUID(), causationId: commandId };
+};
+
+async function gql(url: string, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: Record<string, Record<string, string>>; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
+
+/**
+ * The application on the embedded servers (each in its own process, data on disk), driven over
+ * HTTP from this process.
+ */
+export async function benchApp(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-app-'));
+  const root = join(__dirname, '../src/embedded');
+  const eventStore = await spawnEmbeddedServer(join(root, 'eventstore/cli.js'), [
+    '--port',
+    '0',
+    '--data',
+    join(dataDir, 'es'),
+  ]);
+  const mongoServer = await spawnEmbeddedServer(join(root, 'mongodb/cli.js'), [
+    '--port',
+    '0',
+    '--data',
+    join(dataDir, 'mongo'),
+  ]);
+  const config = { ...loadConfig({ PORT: '0' }), eventStoreUrl: eventStore.url, mongoUrl: mongoServer.url };
+  const app = await startApp(config, { logger: false });
+  const url = app.url!;
+  const client = EventStoreDBClient.connectionString(eventStore.url);
+  const mongo = await MongoClient.connect(mongoServer.url);
+  const serializer = new EventSerializer(new EventSchemaRegistry().register(...meetupEventSchemas));
+  try {
+    console.log('\nApplication: command path, projection and read-your-writes (embedded servers on disk)');
+    for (let i = 0; i < 200; i++) await gql(url, SCHEDULE, { input: input() });
+
+    let maxRate = 0;
+    for (const concurrency of [1, 10, 50]) {
+      const total = concurrency === 1 ? 500 : 2000;
+      const latencies: number[] = [];
+      const ms = await runConcurrently(total, concurrency, async () => {
+        const start = nowMs();
+        await gql(url, SCHEDULE, { input: input() });
+        latencies.push(nowMs() - start);
+      });
+      const rate = (total / ms) * 1000;
+      maxRate = Math.max(maxRate, rate);
+      const { p50, p99 } = summarise(latencies);
+      report(`scheduleMeetup over HTTP, concurrency ${concurrency} (commands/s)`, fmt(rate));
+      report(`  latency p50 / p99 (ms)`, `${fmt(p50, 1)} / ${fmt(p99, 1)}`);
+    }
+
+    const repository = new EventSourcedRepository(client, serializer);
+    const rounds = 1000;
+    const handlerMs = await runConcurrently(rounds, 10, async () => {
+      const context = contextFor();
+      const meetupId = newStreamIdFor('meetup', context.commandId);
+      await repository.handle(meetupId, meetupDecider, scheduleCommand(meetupId), context);
+    });
+    const rawMs = await runConcurrently(rounds, 10, async () => {
+      const context = contextFor();
+      const meetupId = newStreamIdFor('meetup', context.commandId);
+      const events = meetupDecider.decide(scheduleCommand(meetupId), meetupDecider.initialState);
+      await client.appendToStream(meetupId, serializer.serialize(events, context), {
+        expectedRevision: NO_STREAM,
+      });
+    });
+    report('command handler vs raw append, creating (ratio)', `${fmt(handlerMs / rawMs, 2)}x`, '<= 1.5x');
+
+    const ids: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const context = contextFor();
+      const meetupId = newStreamIdFor('meetup', context.commandId);
+      await repository.handle(meetupId, meetupDecider, scheduleCommand(meetupId), context);
+      ids.push(meetupId);
+    }
+    const updateMs = await runConcurrently(rounds, 10, async (i) => {
+      await repository.handle(
+        ids[i],
+        meetupDecider,
+        { type: 'PublishMeetup', meetupId: ids[i] },
+        contextFor(),
+      );
+    });
+    const rawUpdateMs = await runConcurrently(rounds, 10, async (i) => {
+      const events = [{ type: 'MeetupPublished', data: { meetupId: ids[i] } }];
+      await client.appendToStream(ids[i], serializer.serialize(events, contextFor()), {
+        expectedRevision: 1n,
+      });
+    });
+    report('command handler vs raw append, updating (ratio)', `${fmt(updateMs / rawUpdateMs, 2)}x`);
+
+    const rate = maxRate / 2;
+    const lags: number[] = [];
+    const count = Math.min(2000, Math.round(rate * 10));
+    const interval = 1000 / rate;
+    const started = nowMs();
+    await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const due = started + i * interval;
+        const wait = due - nowMs();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const { scheduleMeetup } = await gql(url, SCHEDULE, { input: input() });
+        const acked = nowMs();
+        await gql(url, READ, { id: scheduleMeetup.id, at: scheduleMeetup.position });
+        lags.push(nowMs() - acked);
+      }),
+    );
+    const lag = summarise(lags);
+    report(`append-to-visible lag at ${fmt(rate)} commands/s, p50 (ms)`, fmt(lag.p50, 1));
+    report(`append-to-visible lag at ${fmt(rate)} commands/s, p99 (ms)`, fmt(lag.p99, 1), '<= 100');
+    await app.close();
+
+    // Catch-up: 100,000 events appended first, then a projection starts from the beginning.
+    const batches = 1000;
+    let lastPosition = 0n;
+    await runConcurrently(batches, 10, async () => {
+      const events = Array.from({ length: 50 }, () => {
+        const meetupId = `meetup-${randomUUID()}`;
+        return meetupDecider.decide(scheduleCommand(meetupId), meetupDecider.initialState)[0];
+      });
+      const context = contextFor();
+      const result = await client.appendToStream(
+        `bench-${context.commandId}`,
+        serializer.serialize(events, context),
+      );
+      if (result.position!.commit > lastPosition) lastPosition = result.position!.commit;
+    });
+    await runConcurrently(batches, 10, async () => {
+      const events = Array.from({ length: 50 }, () => ({ type: 'SomethingElse', data: {} }));
+      const context = contextFor();
+      const result = await client.appendToStream(
+        `other-${context.commandId}`,
+        serializer.serialize(events, context),
+      );
+      if (result.position!.commit > lastPosition) lastPosition = result.position!.commit;
+    });
+    const db = mongo.db('catchup');
+    const engine = new ProjectionEngine(db, meetupCatalogProjection);
+    await engine.prepare();
+    const runner = new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
+      name: 'catch-up',
+      handle: (events) => engine.applyBatch(events),
+    });
+    const catchUpStart = nowMs();
+    await runner.start();
+    await runner.waitFor(lastPosition, 600_000);
+    const catchUpMs = nowMs() - catchUpStart;
+    await runner.stop();
+    let total = 0;
+    for await (const _ of client.readAll({ maxCount: Number.MAX_SAFE_INTEGER })) total++;
+    report(
+      `projection catch-up over ${fmt(total)} events, ${fmt(batches * 50)} projected (events/s)`,
+      fmt((total / catchUpMs) * 1000),
+      '>= 10,000',
+    );
+  } finally {
+    await app.close();
+    await client.dispose();
+    await mongo.close();
+    await eventStore.stop();
+    await mongoServer.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  benchApp().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

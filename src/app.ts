@@ -1,0 +1,55 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { MongoClient } from 'mongodb';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { QUERY_LIMITS } from './graphql/query-limits';
+
+export interface RunningApp {
+  /** Base URL of the HTTP server; undefined for the worker role. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the application against the event store and MongoDB the configuration names. Closing
+ * stops the subscriptions (storing their checkpoints) before the connections go.
+ */
+export async function startApp(
+  config: AppConfig & { eventStoreUrl: string; mongoUrl: string },
+  options: { logger?: false | ('log' | 'error' | 'warn')[] } = {},
+): Promise<RunningApp> {
+  const client = EventStoreDBClient.connectionString(config.eventStoreUrl);
+  const mongo = await MongoClient.connect(config.mongoUrl);
+  const db = mongo.db(config.mongoDatabase);
+  const closeConnections = async () => {
+    await client.dispose();
+    await mongo.close();
+  };
+  const logger = options.logger ?? ['log', 'error', 'warn'];
+  try {
+    const module = AppModule.forRoot({ config, client, db });
+    if (config.role === 'worker') {
+      const context = await NestFactory.createApplicationContext(module, { logger });
+      return { close: once(() => context.close().then(closeConnections)) };
+    }
+    const app = await NestFactory.create<NestFastifyApplication>(
+      module,
+      new FastifyAdapter({ bodyLimit: QUERY_LIMITS.maxBodyBytes }),
+      { logger },
+    );
+    await app.listen(config.port, '127.0.0.1');
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return { url: `http://127.0.0.1:${port}`, close: once(() => app.close().then(closeConnections)) };
+  } catch (error) {
+    await closeConnections();
+    throw error;
+  }
+}
+
+const once = (close: () => Promise<void>): (() => Promise<void>) => {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+};

@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('has sensible defaults for the embedded setup', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      role: 'all',
+      dataDir: 'data',
+      eventStoreUrl: undefined,
+      mongoUrl: undefined,
+      playground: true,
+      introspection: true,
+    });
+  });
+
+  it('turns the playground and introspection off in production unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ playground: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_PLAYGROUND: 'true' }).playground).toBe(true);
+  });
+
+  it('reports every wrong value at once, each with its name', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', ROLE: 'boss', EVENTSTORE_URL: 'http://x', GRAPHQL_PLAYGROUND: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT must be an integer/);
+    expect(problems).toMatch(/ROLE must be api, worker or all/);
+    expect(problems).toMatch(/EVENTSTORE_URL must start with esdb:\/\//);
+    expect(problems).toMatch(/GRAPHQL_PLAYGROUND must be true or false/);
+  });
+});

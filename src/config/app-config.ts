@@ -1,0 +1,82 @@
+export type AppRole = 'api' | 'worker' | 'all';
+
+export interface AppConfig {
+  port: number;
+  role: AppRole;
+  dataDir: string;
+  /** Unset: the app starts the embedded event store. */
+  eventStoreUrl?: string;
+  /** Unset: the app starts the embedded MongoDB-compatible server. */
+  mongoUrl?: string;
+  mongoDatabase: string;
+  embeddedEventStorePort: number;
+  embeddedMongoPort: number;
+  /** Interactive GraphiQL page and schema introspection; turn off in production. */
+  playground: boolean;
+  introspection: boolean;
+  /** How long a query with `consistentWith` waits for the read model. */
+  consistencyTimeoutMs: number;
+}
+
+/** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration from the environment. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got '${env[name]}'`);
+    return fallback;
+  };
+  const url = (name: string, schemes: string[]): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (!schemes.some((scheme) => raw.startsWith(`${scheme}://`))) {
+      problems.push(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got '${raw}'`);
+    }
+    return raw;
+  };
+
+  const role = (env.ROLE ?? 'all') as AppRole;
+  if (!['api', 'worker', 'all'].includes(role))
+    problems.push(`ROLE must be api, worker or all, got '${env.ROLE}'`);
+  const production = env.NODE_ENV === 'production';
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    role,
+    dataDir: env.DATA_DIR || 'data',
+    eventStoreUrl: url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kdb']),
+    mongoUrl: url('MONGODB_URL', ['mongodb', 'mongodb+srv']),
+    mongoDatabase: env.MONGODB_DATABASE || 'meetups',
+    embeddedEventStorePort: int('EMBEDDED_EVENTSTORE_PORT', 2113, 0, 65535),
+    embeddedMongoPort: int('EMBEDDED_MONGODB_PORT', 27017, 0, 65535),
+    playground: bool('GRAPHQL_PLAYGROUND', !production),
+    introspection: bool('GRAPHQL_INTROSPECTION', !production),
+    consistencyTimeoutMs: int('CONSISTENCY_TIMEOUT_MS', 5000, 0, 60_000),
+  };
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(config.mongoDatabase)) {
+    problems.push(`MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got '${config.mongoDatabase}'`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,61 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { Db } from 'mongodb';
+import { AppConfig } from '../config/app-config';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuditService } from './audit/audit.service';
+import { EventSourcedRepository } from './deciders/event-sourced-repository';
+import { EventSchema, EventSchemaRegistry } from './event-store/event-schema-registry';
+import { EventSerializer } from './event-store/event-serializer';
+import { ProjectionDefinition } from './projections/projection-definition';
+import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
+import { CheckpointStore } from './subscriptions/checkpoint-store';
+import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from './tokens';
+
+export interface EventsourcingOptions {
+  config: AppConfig;
+  client: EventStoreDBClient;
+  db: Db;
+  schemas: EventSchema[];
+  projections: ProjectionDefinition[];
+}
+
+/** The generic core, given its infrastructure; it knows no domain. */
+@Global()
+@Module({})
+export class EventsourcingModule {
+  static forRoot(options: EventsourcingOptions): DynamicModule {
+    return {
+      module: EventsourcingModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: EVENTSTORE_CLIENT, useValue: options.client },
+        { provide: MONGO_DB, useValue: options.db },
+        { provide: PROJECTIONS, useValue: options.projections },
+        {
+          provide: EventSerializer,
+          useValue: new EventSerializer(new EventSchemaRegistry().register(...options.schemas)),
+        },
+        {
+          provide: EventSourcedRepository,
+          inject: [EventSerializer],
+          useFactory: (serializer: EventSerializer) => new EventSourcedRepository(options.client, serializer),
+        },
+        { provide: CheckpointStore, useValue: new CheckpointStore(options.db) },
+        ProjectionsService,
+        AuditService,
+        AuditResolver,
+      ],
+      exports: [
+        APP_CONFIG,
+        EVENTSTORE_CLIENT,
+        MONGO_DB,
+        EventSerializer,
+        EventSourcedRepository,
+        CheckpointStore,
+        ProjectionsService,
+        AuditService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { Db } from 'mongodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '../../config/app-config';
+import { EventSerializer } from '../event-store/event-serializer';
+import { CheckpointStore } from '../subscriptions/checkpoint-store';
+import { SubscriptionRunner, SubscriptionStatus } from '../subscriptions/subscription-runner';
+import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from '../tokens';
+import { ProjectionDefinition } from './projection-definition';
+import { ProjectionEngine } from './projection-engine';
+
+export const PROJECTIONS = Symbol('PROJECTIONS');
+
+interface ProjectionVersionDocument {
+  _id: string;
+  version: number;
+}
+
+/**
+ * Runs every projection of `projections/` on the worker role, each as its own checkpointed
+ * subscription, and tells queries when a read model has caught up with a position.
+ */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projections');
+  private readonly runners = new Map<string, SubscriptionRunner>();
+
+  constructor(
+    @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
+    @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROJECTIONS) private readonly definitions: ProjectionDefinition[],
+    private readonly serializer: EventSerializer,
+    private readonly checkpoints: CheckpointStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'api') return;
+    for (const definition of this.definitions) await this.startProjection(definition);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.runners.clear();
+  }
+
+  status(): SubscriptionStatus[] {
+    return [...this.runners.values()].map((runner) => runner.status());
+  }
+
+  /**
+   * True once the projection has handled the event at `position` (an `$all` commit position),
+   * false when `timeoutMs` passes first.
+   */
+  async waitFor(
+    projectionName: string,
+    position: bigint,
+    timeoutMs = this.config.consistencyTimeoutMs,
+  ): Promise<boolean> {
+    const definition = this.definitions.find((d) => d.name === projectionName);
+    if (!definition) throw new Error(`Unknown projection ${projectionName}`);
+    const runner = this.runners.get(definition.name);
+    if (runner) return runner.waitFor(position, timeoutMs);
+    // The API role reads the worker's durable checkpoint instead.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoint = await this.checkpoints.load(checkpointName(definition));
+      if (checkpoint && checkpoint.commit >= position) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(25);
+    }
+  }
+
+  private async startProjection(definition: ProjectionDefinition): Promise<void> {
+    await this.resetIfVersionChanged(definition);
+    const engine = new ProjectionEngine(this.db, definition);
+    await engine.prepare();
+    const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
+      name: checkpointName(definition),
+      handle: (events) => engine.applyBatch(events),
+      log: (message) => this.logger.warn(message),
+    });
+    this.runners.set(definition.name, runner);
+    await runner.start();
+  }
+
+  /** A new version starts its read model again from the first event. */
+  private async resetIfVersionChanged(definition: ProjectionDefinition): Promise<void> {
+    const versions = this.db.collection<ProjectionVersionDocument>('projection_versions');
+    const stored = await versions.findOne({ _id: definition.name });
+    if (stored?.version === definition.version) return;
+    if (stored) {
+      this.logger.log(`${definition.name}: version ${stored.version} -> ${definition.version}, rebuilding`);
+      await this.db
+        .collection(definition.collection)
+        .drop()
+        .catch(() => undefined);
+    }
+    await versions.updateOne(
+      { _id: definition.name },
+      { $set: { version: definition.version } },
+      { upsert: true },
+    );
+  }
+}
+
+const checkpointName = (definition: ProjectionDefinition) =>
+  `projection:${definition.name}:v${definition.version}`;

@@ -1,0 +1,66 @@
+import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { readFileSync } from 'node:fs';
+
+/** GraphiQL and its dependencies, served from installed packages: the playground works offline. */
+const ASSETS: Record<string, { module: string; type: string }> = {
+  'react.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { module: 'graphiql/graphiql.min.js', type: 'text/javascript' },
+  'graphiql.css': { module: 'graphiql/graphiql.min.css', type: 'text/css' },
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <title>Meetups GraphQL</title>
+  <link rel="stylesheet" href="/graphiql/assets/graphiql.css" />
+  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script src="/graphiql/assets/react.js"></script>
+  <script src="/graphiql/assets/react-dom.js"></script>
+  <script src="/graphiql/assets/graphiql.js"></script>
+  <script>
+    const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+    const nextWeek = new Date(Date.now() + 7 * 864e5).toISOString();
+    const defaultQuery = [
+      '# Schedule a meetup; pass the returned position as consistentWith to read it back.',
+      'mutation {',
+      '  scheduleMeetup(input: { title: "Event sourcing night", city: "Lisbon",',
+      '    startsAt: "' + nextWeek + '", capacity: 50 }) {',
+      '    id streamId revision position',
+      '  }',
+      '}',
+    ].join('\\n');
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true }),
+    );
+  </script>
+</body>
+</html>`;
+
+@Controller('graphiql')
+export class PlaygroundController {
+  private readonly cache = new Map<string, Buffer>();
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  page(): string {
+    return PAGE;
+  }
+
+  @Get('assets/:name')
+  asset(@Param('name') name: string, @Res() reply: FastifyReply): void {
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset) throw new NotFoundException();
+    let body = this.cache.get(name);
+    if (!body) {
+      body = readFileSync(require.resolve(asset.module));
+      this.cache.set(name, body);
+    }
+    void reply.header('content-type', asset.type).header('cache-control', 'public, max-age=86400').send(body);
+  }
+}

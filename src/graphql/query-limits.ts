@@ -1,0 +1,58 @@
+import { GraphQLError, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule } from 'graphql';
+import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
+
+export const QUERY_LIMITS = {
+  /** Nesting depth of a query. */
+  maxDepth: 10,
+  /** One per field, times `first`/`limit` of lists: bounds the work one request can ask for. */
+  maxComplexity: 5000,
+  maxAliases: 30,
+  /** Bytes of one request body. */
+  maxBodyBytes: 256 * 1024,
+} as const;
+
+/** Too many aliases let one request repeat an expensive field many times. */
+const aliasLimit: ValidationRule = (context: ValidationContext) => {
+  let aliases = 0;
+  return {
+    Field(node) {
+      if (node.alias && ++aliases === QUERY_LIMITS.maxAliases + 1) {
+        context.reportError(
+          new GraphQLError(`Query uses more than ${QUERY_LIMITS.maxAliases} aliases.`, {
+            nodes: [node],
+            extensions: { code: 'QUERY_TOO_COMPLEX' },
+          }),
+        );
+      }
+    },
+  };
+};
+
+/** Lists count as many times as they may return items. */
+function listSizeEstimator({
+  args,
+  childComplexity,
+}: {
+  args: Record<string, unknown>;
+  childComplexity: number;
+}) {
+  const size = Number(args.first ?? args.limit ?? 1);
+  return Number.isFinite(size) && size > 1 ? 1 + size * childComplexity : undefined;
+}
+
+/** Validation rules for one request: aliases, cost, and introspection when it is off. */
+export function queryLimitRules(
+  variables: Record<string, unknown> | undefined,
+  introspection: boolean,
+): ValidationRule[] {
+  const complexity = createComplexityRule({
+    maximumComplexity: QUERY_LIMITS.maxComplexity,
+    variables: variables ?? {},
+    estimators: [listSizeEstimator as never, simpleEstimator({ defaultComplexity: 1 })],
+    createError: (max, actual) =>
+      new GraphQLError(`Query costs ${actual}, over the limit of ${max}.`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      }),
+  });
+  return [aliasLimit, complexity, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { CommandContext } from '../eventsourcing/deciders/command-context';
+
+/** What a resolver knows of the HTTP request behind it. */
+export interface GraphQLRequestContext {
+  correlationId: string;
+  userId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The correlation id comes from an `x-correlation-id` header when it is a UUID. */
+export function requestContext(
+  headers: Record<string, string | string[] | undefined>,
+): GraphQLRequestContext {
+  const header = headers['x-correlation-id'];
+  const correlationId = typeof header === 'string' && UUID.test(header) ? header.toLowerCase() : randomUUID();
+  return { correlationId };
+}
+
+/** The command context of one mutation: its id is also its causation id. */
+export function commandContext(
+  request: GraphQLRequestContext,
+  commandId: string = randomUUID(),
+): CommandContext {
+  return {
+    commandId,
+    correlationId: request.correlationId,
+    causationId: commandId,
+    ...(request.userId ? { userId: request.userId } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CommandInput } from '../../graphql/command-input';
+import { MeetupStatusEnum } from './meetup.type';
+
+const MEETUP_ID = /^meetup-[0-9a-f-]{36}$/;
+const MEETUP_ID_MESSAGE = 'meetupId must look like meetup-<uuid>';
+
+@InputType()
+export class ScheduleMeetupInput extends CommandInput {
+  @Field()
+  @IsString()
+  @Length(3, 120)
+  title!: string;
+
+  @Field({ defaultValue: '' })
+  @IsString()
+  @Length(0, 5000)
+  description!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 100)
+  city!: string;
+
+  @Field(() => GraphQLISODateTime)
+  @Type(() => Date)
+  @IsDate()
+  startsAt!: Date;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  capacity!: number;
+}
+
+@InputType()
+export class PublishMeetupInput extends CommandInput {
+  @Field(() => ID)
+  @Matches(MEETUP_ID, { message: MEETUP_ID_MESSAGE })
+  meetupId!: string;
+}
+
+@InputType()
+export class RescheduleMeetupInput extends CommandInput {
+  @Field(() => ID)
+  @Matches(MEETUP_ID, { message: MEETUP_ID_MESSAGE })
+  meetupId!: string;
+
+  @Field(() => GraphQLISODateTime)
+  @Type(() => Date)
+  @IsDate()
+  startsAt!: Date;
+}
+
+@InputType()
+export class CancelMeetupInput extends CommandInput {
+  @Field(() => ID)
+  @Matches(MEETUP_ID, { message: MEETUP_ID_MESSAGE })
+  meetupId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+@InputType()
+export class MeetupsFilter {
+  @Field(() => MeetupStatusEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(MeetupStatusEnum))
+  status?: MeetupStatusEnum;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  city?: string;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  startsAfter?: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  startsBefore?: Date;
+}
