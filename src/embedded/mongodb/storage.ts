@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { BSON, Document } from 'bson';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type StorageChange =
+  | { kind: 'put'; ns: string; key: string; doc: Document }
+  | { kind: 'delete'; ns: string; key: string }
+  | { kind: 'putCollection'; ns: string; indexes: Document[] }
+  | { kind: 'dropCollection'; ns: string };
+
+export interface StoredCollection {
+  ns: string;
+  indexes: Document[];
+  documents: Document[];
+}
+
+/**
+ * The durable copy of every collection: SQLite in WAL mode, documents as BSON. The server keeps
+ * the working set in memory and writes each command's changes here in one transaction before
+ * acknowledging it. Without a data directory nothing is written.
+ */
+export class Storage {
+  private readonly db: Database.Database | undefined;
+  private readonly apply: ((changes: StorageChange[]) => void) | undefined;
+
+  constructor(dataDir?: string) {
+    if (!dataDir) return;
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'mongodb.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, indexes BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS documents (
+        ns TEXT NOT NULL, key TEXT NOT NULL, doc BLOB NOT NULL, PRIMARY KEY (ns, key)
+      ) WITHOUT ROWID;
+    `);
+    const put = db.prepare('INSERT OR REPLACE INTO documents (ns, key, doc) VALUES (?, ?, ?)');
+    const remove = db.prepare('DELETE FROM documents WHERE ns = ? AND key = ?');
+    const putCollection = db.prepare('INSERT OR REPLACE INTO collections (ns, indexes) VALUES (?, ?)');
+    const dropCollection = db.prepare('DELETE FROM collections WHERE ns = ?');
+    const dropDocuments = db.prepare('DELETE FROM documents WHERE ns = ?');
+    this.db = db;
+    this.apply = db.transaction((changes: StorageChange[]) => {
+      for (const change of changes) {
+        if (change.kind === 'put') put.run(change.ns, change.key, BSON.serialize(change.doc));
+        else if (change.kind === 'delete') remove.run(change.ns, change.key);
+        else if (change.kind === 'putCollection') {
+          putCollection.run(change.ns, BSON.serialize({ indexes: change.indexes }));
+        } else {
+          dropCollection.run(change.ns);
+          dropDocuments.run(change.ns);
+        }
+      }
+    });
+  }
+
+  load(): StoredCollection[] {
+    if (!this.db) return [];
+    const collections = this.db.prepare('SELECT ns, indexes FROM collections').all() as {
+      ns: string;
+      indexes: Buffer;
+    }[];
+    const documents = this.db.prepare('SELECT doc FROM documents WHERE ns = ?').raw();
+    return collections.map(({ ns, indexes }) => ({
+      ns,
+      indexes: BSON.deserialize(indexes).indexes as Document[],
+      documents: (documents.all(ns) as [Buffer][]).map(([doc]) =>
+        BSON.deserialize(doc, { promoteLongs: true }),
+      ),
+    }));
+  }
+
+  write(changes: StorageChange[]): void {
+    if (changes.length > 0) this.apply?.(changes);
+  }
+
+  close(): void {
+    if (this.db?.open) this.db.close();
+  }
+}
