@@ -45,7 +45,10 @@ async function gql(url: string, query: string, variables: Record<string, unknown
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: Record<string, Record<string, string>>; errors?: unknown[] };
+  const body = (await response.json()) as {
+    data?: Record<string, Record<string, string>>;
+    errors?: unknown[];
+  };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
 }

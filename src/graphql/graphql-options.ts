@@ -1,6 +1,7 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AppConfig } from '../config/app-config';
-import { QUERY_LIMITS, queryLimitRules } from './query-limits';
+import { DocumentNode, GraphQLSchema } from 'graphql';
+import { checkComplexity, QUERY_LIMITS, queryLimitRules } from './query-limits';
 import { requestContext } from './request-context';
 
 /** GraphQL over Mercurius (Fastify), code-first, with the security baseline switched on. */
@@ -14,8 +15,15 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     queryDepth: QUERY_LIMITS.maxDepth,
     allowBatchedQueries: false,
     csrfPrevention: true,
-    validationRules: ({ variables }: { variables?: Record<string, unknown> }) =>
-      queryLimitRules(variables, config.introspection),
+    validationRules: queryLimitRules(config.introspection),
+    hooks: {
+      preExecution: async (
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        _context: unknown,
+        variables: Record<string, unknown>,
+      ) => checkComplexity(schema, document, variables),
+    },
     context: (request: { headers: Record<string, string | string[] | undefined> }) => ({
       request: requestContext(request.headers),
     }),

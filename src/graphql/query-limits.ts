@@ -1,5 +1,12 @@
-import { GraphQLError, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule } from 'graphql';
-import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
+import {
+  DocumentNode,
+  GraphQLError,
+  GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 export const QUERY_LIMITS = {
   /** Nesting depth of a query. */
@@ -40,19 +47,26 @@ function listSizeEstimator({
   return Number.isFinite(size) && size > 1 ? 1 + size * childComplexity : undefined;
 }
 
-/** Validation rules for one request: aliases, cost, and introspection when it is off. */
-export function queryLimitRules(
+/** Static validation rules: aliases, and introspection when it is off. */
+export function queryLimitRules(introspection: boolean): ValidationRule[] {
+  return [aliasLimit, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+}
+
+/** The cost of an operation with its actual variables; over the limit it is refused before running. */
+export function checkComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
   variables: Record<string, unknown> | undefined,
-  introspection: boolean,
-): ValidationRule[] {
-  const complexity = createComplexityRule({
-    maximumComplexity: QUERY_LIMITS.maxComplexity,
+): void {
+  const cost = getComplexity({
+    schema,
+    query: document,
     variables: variables ?? {},
     estimators: [listSizeEstimator as never, simpleEstimator({ defaultComplexity: 1 })],
-    createError: (max, actual) =>
-      new GraphQLError(`Query costs ${actual}, over the limit of ${max}.`, {
-        extensions: { code: 'QUERY_TOO_COMPLEX' },
-      }),
   });
-  return [aliasLimit, complexity, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  if (cost > QUERY_LIMITS.maxComplexity) {
+    throw new GraphQLError(`Query costs ${cost}, over the limit of ${QUERY_LIMITS.maxComplexity}.`, {
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
+  }
 }

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+
+const SCHEDULE = `mutation Schedule($input: ScheduleMeetupInput!) {
+  scheduleMeetup(input: $input) { id streamId revision position }
+}`;
+const PUBLISH = `mutation Publish($input: PublishMeetupInput!) {
+  publishMeetup(input: $input) { id streamId revision position }
+}`;
+const RESCHEDULE = `mutation Reschedule($input: RescheduleMeetupInput!) {
+  rescheduleMeetup(input: $input) { id revision position }
+}`;
+const CANCEL = `mutation Cancel($input: CancelMeetupInput!) {
+  cancelMeetup(input: $input) { id revision position }
+}`;
+const MEETUP = `query Meetup($id: ID!, $consistentWith: String) {
+  meetup(id: $id, consistentWith: $consistentWith) { id title description city startsAt capacity status revision }
+}`;
+const MEETUPS = `query Meetups($filter: MeetupsFilter, $first: Int, $after: String, $consistentWith: String) {
+  meetups(filter: $filter, first: $first, after: $after, consistentWith: $consistentWith) {
+    edges { cursor node { id title city startsAt status } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const HISTORY = `query History($streamId: String!) {
+  streamHistory(streamId: $streamId) { eventId streamId type revision position recordedAt data metadata }
+}`;
+const AUDIT = `query Audit($correlationId: String, $types: [String!]) {
+  auditEvents(correlationId: $correlationId, types: $types) { eventId streamId type metadata }
+}`;
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const meetupInput = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Event sourcing night',
+  description: 'Talks and pizza',
+  city: 'Lisbon',
+  startsAt: inDays(7),
+  capacity: 50,
+  ...overrides,
+});
+
+describe('meetups end to end over GraphQL', () => {
+  let stores: TestStores;
+  let app: TestApp;
+  beforeAll(async () => {
+    stores = await openStores();
+    app = await startTestApp(stores, { CONSISTENCY_TIMEOUT_MS: '1500' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stores?.close();
+  });
+
+  async function schedule(overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    const response = await app.gql(SCHEDULE, { input: meetupInput(overrides) }, headers);
+    expect(response.errors).toBeUndefined();
+    return response.data!.scheduleMeetup as {
+      id: string;
+      streamId: string;
+      revision: number;
+      position: string;
+    };
+  }
+
+  it('schedules, publishes, lists through the consistency token, and shows the audit trail', async () => {
+    const correlationId = randomUUID();
+    const scheduled = await schedule(
+      { city: `Porto-${correlationId}` },
+      { 'x-correlation-id': correlationId },
+    );
+    expect(scheduled).toMatchObject({ revision: 0, streamId: scheduled.id });
+    expect(scheduled.id).toMatch(/^meetup-[0-9a-f-]{36}$/);
+
+    const published = await app.gql(
+      PUBLISH,
+      { input: { meetupId: scheduled.id } },
+      { 'x-correlation-id': correlationId },
+    );
+    expect(published.errors).toBeUndefined();
+    const token = published.data!.publishMeetup.position as string;
+    expect(BigInt(token)).toBeGreaterThan(BigInt(scheduled.position));
+
+    const list = await app.gql(MEETUPS, {
+      filter: { city: `Porto-${correlationId}`, status: 'PUBLISHED' },
+      consistentWith: token,
+    });
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.meetups.edges.map((e: any) => e.node)).toEqual([
+      expect.objectContaining({ id: scheduled.id, title: 'Event sourcing night', status: 'PUBLISHED' }),
+    ]);
+
+    const detail = await app.gql(MEETUP, { id: scheduled.id, consistentWith: token });
+    expect(detail.data!.meetup).toMatchObject({ capacity: 50, revision: 1, status: 'PUBLISHED' });
+
+    const history = await app.gql(HISTORY, { streamId: scheduled.id });
+    const events = history.data!.streamHistory;
+    expect(events.map((e: any) => e.type)).toEqual(['MeetupScheduled', 'MeetupPublished']);
+    expect(events.map((e: any) => e.metadata.correlationId)).toEqual([correlationId, correlationId]);
+    for (const event of events) {
+      expect(event.metadata.causationId).toBe(event.metadata.commandId);
+      expect(event.metadata).toMatchObject({ schemaVersion: 1, occurredAt: expect.any(String) });
+    }
+    expect(events[1].position).toBe(token);
+
+    const audit = await app.gql(AUDIT, { correlationId });
+    expect(audit.data!.auditEvents.map((e: any) => e.type)).toEqual(['MeetupScheduled', 'MeetupPublished']);
+  });
+
+  it('gives every event of one mutation the same correlation id, and the command id as causation id', async () => {
+    const commandId = randomUUID();
+    const scheduled = await schedule({ commandId });
+    const history = await app.gql(HISTORY, { streamId: scheduled.id });
+    const [event] = history.data!.streamHistory;
+    expect(event.metadata.commandId).toBe(commandId);
+    expect(event.metadata.causationId).toBe(commandId);
+    expect(event.metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('appends nothing for a repeated command id and returns the first result', async () => {
+    const commandId = randomUUID();
+    const first = await schedule({ commandId });
+    const again = await schedule({ commandId });
+    expect(again).toEqual(first);
+    const publishId = randomUUID();
+    const published = await app.gql(PUBLISH, { input: { meetupId: first.id, commandId: publishId } });
+    const repeated = await app.gql(PUBLISH, { input: { meetupId: first.id, commandId: publishId } });
+    expect(repeated.data).toEqual(published.data);
+    const history = await app.gql(HISTORY, { streamId: first.id });
+    expect(history.data!.streamHistory).toHaveLength(2);
+  });
+
+  it('answers invalid input with BAD_USER_INPUT naming the fields, and appends nothing', async () => {
+    const city = `Nowhere-${randomUUID()}`;
+    const response = await app.gql(SCHEDULE, {
+      input: meetupInput({ title: 'x', capacity: 0, city, commandId: 'not-a-uuid' }),
+    });
+    expect(response.errors).toHaveLength(1);
+    const [error] = response.errors!;
+    expect(error.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions!.fields.map((f: any) => f.field).sort()).toEqual([
+      'capacity',
+      'commandId',
+      'title',
+    ]);
+    expect(JSON.stringify(response)).not.toMatch(/at .*\.ts:\d+/);
+    const audit = await app.gql(AUDIT, { types: ['MeetupScheduled'] });
+    expect(
+      audit.data!.auditEvents.filter((e: any) => e.metadata && JSON.stringify(e).includes(city)),
+    ).toEqual([]);
+  });
+
+  it('answers domain rule violations with their codes, and appends nothing', async () => {
+    const past = await app.gql(SCHEDULE, { input: meetupInput({ startsAt: inDays(-1) }) });
+    expect(past.errors![0].extensions!.code).toBe('INVALID_START');
+
+    const missing = `meetup-${randomUUID()}`;
+    const notFound = await app.gql(PUBLISH, { input: { meetupId: missing } });
+    expect(notFound.errors![0].extensions!.code).toBe('MEETUP_NOT_FOUND');
+    expect((await app.gql(HISTORY, { streamId: missing })).data!.streamHistory).toEqual([]);
+
+    const meetup = await schedule();
+    const cancelled = await app.gql(CANCEL, { input: { meetupId: meetup.id, reason: 'Venue closed' } });
+    expect(cancelled.errors).toBeUndefined();
+    for (const [query, input] of [
+      [PUBLISH, { meetupId: meetup.id }],
+      [RESCHEDULE, { meetupId: meetup.id, startsAt: inDays(9) }],
+      [CANCEL, { meetupId: meetup.id, reason: 'Again' }],
+    ] as const) {
+      const response = await app.gql(query, { input });
+      expect(response.errors![0].extensions!.code).toBe('MEETUP_CANCELLED');
+    }
+    const history = await app.gql(HISTORY, { streamId: meetup.id });
+    expect(history.data!.streamHistory.map((e: any) => e.type)).toEqual([
+      'MeetupScheduled',
+      'MeetupCancelled',
+    ]);
+  });
+
+  it('keeps a contiguous stream under 50 concurrent conflicting commands', async () => {
+    const meetup = await schedule();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        app.gql(RESCHEDULE, { input: { meetupId: meetup.id, startsAt: inDays(10 + i) } }),
+      ),
+    );
+    const succeeded = responses.filter((r) => !r.errors);
+    const failed = responses.filter((r) => r.errors);
+    for (const failure of failed) expect(failure.errors![0].extensions!.code).toBe('CONCURRENCY_CONFLICT');
+    const history = (await app.gql(HISTORY, { streamId: meetup.id })).data!.streamHistory;
+    expect(history.map((e: any) => e.revision)).toEqual(history.map((_: unknown, i: number) => i));
+    expect(history).toHaveLength(1 + succeeded.length);
+    const revisions = succeeded
+      .map((r) => r.data!.rescheduleMeetup.revision)
+      .sort((a: number, b: number) => a - b);
+    expect(revisions).toEqual(revisions.map((_: number, i: number) => i + 1));
+  });
+
+  it('pages through meetups sorted by start time', async () => {
+    const city = `Braga-${randomUUID()}`;
+    let last = '';
+    for (const days of [5, 3, 9, 1, 7])
+      last = (await schedule({ city, startsAt: inDays(days), title: `In ${days} days` })).position;
+    const titles: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await app.gql(MEETUPS, { filter: { city }, first: 2, after, consistentWith: last });
+      expect(page.errors).toBeUndefined();
+      titles.push(...page.data!.meetups.edges.map((e: any) => e.node.title));
+      if (!page.data!.meetups.pageInfo.hasNextPage) break;
+      after = page.data!.meetups.pageInfo.endCursor;
+    }
+    expect(titles).toEqual(['In 1 days', 'In 3 days', 'In 5 days', 'In 7 days', 'In 9 days']);
+    const bad = await app.gql(MEETUPS, { after: 'garbage' });
+    expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers STALE_READ when the read model cannot reach the position in time', async () => {
+    const response = await app.gql(MEETUP, { id: 'meetup-x', consistentWith: '999999999999999' });
+    expect(response.errors![0].extensions!.code).toBe('STALE_READ');
+  });
+});

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { MongoClient } from 'mongodb';
+import { RunningApp, startApp } from '../../src/app';
+import { loadConfig } from '../../src/config/app-config';
+import { startEventStoreServer } from '../../src/embedded/eventstore/eventstore-server';
+import { startMongoServer } from '../../src/embedded/mongodb/mongo-server';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, any> }[];
+}
+
+export interface TestStores {
+  eventStoreUrl: string;
+  mongoUrl: string;
+  mongoDatabase: string;
+  close(): Promise<void>;
+}
+
+/** EVENTSTORE_URL / MONGODB_URL when set, else fresh in-memory embedded servers; a database of its own. */
+export async function openStores(): Promise<TestStores> {
+  const eventStore = process.env.EVENTSTORE_URL ? undefined : await startEventStoreServer({ port: 0 });
+  const mongo = process.env.MONGODB_URL ? undefined : await startMongoServer({ port: 0 });
+  const mongoDatabase = `test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const mongoUrl = process.env.MONGODB_URL ?? mongo!.url;
+  return {
+    eventStoreUrl: process.env.EVENTSTORE_URL ?? eventStore!.url,
+    mongoUrl,
+    mongoDatabase,
+    async close() {
+      const client = await MongoClient.connect(mongoUrl);
+      await client.db(mongoDatabase).dropDatabase();
+      await client.close();
+      await eventStore?.close();
+      await mongo?.close();
+    },
+  };
+}
+
+export interface TestApp {
+  url: string;
+  running: RunningApp;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The whole application over HTTP on a free port, against the given stores. */
+export async function startTestApp(stores: TestStores, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ PORT: '0', MONGODB_DATABASE: stores.mongoDatabase, ...env });
+  const running = await startApp(
+    { ...config, eventStoreUrl: stores.eventStoreUrl, mongoUrl: stores.mongoUrl },
+    { logger: false },
+  );
+  const url = running.url!;
+  return {
+    url,
+    running,
+    async gql(query, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    close: () => running.close(),
+  };
+}
+
+export const eventStoreClient = (stores: TestStores) =>
+  EventStoreDBClient.connectionString(stores.eventStoreUrl);
