@@ -1,8 +1,10 @@
+import { benchApp } from './app.bench';
 import { benchEventStore } from './eventstore.bench';
 
 /** Every benchmark, one after the other, each printing its own figures. */
 async function main(): Promise<void> {
   await benchEventStore();
+  await benchApp();
 }
 
 main().catch((error) => {

@@ -27,7 +27,7 @@ export async function startApp(
     await client.dispose();
     await mongo.close();
   };
-  const logger = options.logger ?? ['log', 'error', 'warn'];
+  const logger = options.logger ?? ['error', 'warn'];
   try {
     const module = AppModule.forRoot({ config, client, db });
     if (config.role === 'worker') {

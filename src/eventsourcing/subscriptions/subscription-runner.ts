@@ -64,6 +64,8 @@ export class SubscriptionRunner extends EventEmitter {
     private readonly options: SubscriptionRunnerOptions,
   ) {
     super();
+    // Every query waiting for a position listens until it is reached or times out.
+    this.setMaxListeners(0);
     this.batchSize = options.batchSize ?? 500;
     this.minBackoff = options.minBackoffMs ?? 100;
     this.maxBackoff = options.maxBackoffMs ?? 10_000;
