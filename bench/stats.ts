@@ -60,7 +60,7 @@ export function peakRssMiB(pid: number = process.pid): number {
 
 export function report(label: string, value: string, target?: string): void {
   const verdict = target ? `   (target ${target})` : '';
-  console.log(`${label.padEnd(58)} ${value.padStart(14)}${verdict}`);
+  console.log(`${label.padEnd(72)} ${value.padStart(14)}${verdict}`);
 }
 
 export const fmt = (n: number, digits = 0): string =>
