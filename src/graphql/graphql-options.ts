@@ -1,6 +1,8 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AppConfig } from '../config/app-config';
-import { DocumentNode, GraphQLSchema } from 'graphql';
+import { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import mercurius, { MercuriusContext } from 'mercurius';
+import { ErrorCodes } from './error-codes';
 import { checkComplexity, QUERY_LIMITS, queryLimitRules } from './query-limits';
 import { requestContext } from './request-context';
 
@@ -24,8 +26,26 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
         variables: Record<string, unknown>,
       ) => checkComplexity(schema, document, variables),
     },
+    errorFormatter: (
+      execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
+      context: MercuriusContext,
+    ) => {
+      const formatted = mercurius.defaultErrorFormatter(execution, context);
+      const errors = formatted.response.errors?.map((error) => ({
+        ...error,
+        extensions: { code: codeFor(error.message, formatted.statusCode), ...error.extensions },
+      }));
+      return { ...formatted, response: { ...formatted.response, ...(errors ? { errors } : {}) } };
+    },
     context: (request: { headers: Record<string, string | string[] | undefined> }) => ({
       request: requestContext(request.headers),
     }),
   } as MercuriusDriverConfig;
+}
+
+/** Errors raised before any resolver runs carry a code too. */
+function codeFor(message: string, statusCode: number): string {
+  if (message.startsWith('Syntax Error')) return ErrorCodes.GRAPHQL_PARSE_FAILED;
+  if (statusCode === 400) return ErrorCodes.GRAPHQL_VALIDATION_FAILED;
+  return ErrorCodes.INTERNAL_SERVER_ERROR;
 }

@@ -1,14 +1,29 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** GraphiQL and its dependencies, served from installed packages: the playground works offline. */
-const ASSETS: Record<string, { module: string; type: string }> = {
-  'react.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { module: 'graphiql/graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { module: 'graphiql/graphiql.min.css', type: 'text/css' },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
 };
+
+/** A package's own folder; its `exports` map does not list these prebuilt files. */
+function packageRoot(name: string): string {
+  let dir = dirname(require.resolve(name));
+  while (!existsSync(join(dir, 'package.json')) || readJson(join(dir, 'package.json')).name !== name) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot locate package ${name}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const readJson = (file: string): { name?: string } =>
+  JSON.parse(readFileSync(file, 'utf8')) as { name?: string };
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -58,7 +73,7 @@ export class PlaygroundController {
     if (!asset) throw new NotFoundException();
     let body = this.cache.get(name);
     if (!body) {
-      body = readFileSync(require.resolve(asset.module));
+      body = readFileSync(join(packageRoot(asset.pkg), asset.file));
       this.cache.set(name, body);
     }
     void reply.header('content-type', asset.type).header('cache-control', 'public, max-age=86400').send(body);

@@ -7,6 +7,7 @@ import {
   ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { ErrorCodes } from './error-codes';
 
 export const QUERY_LIMITS = {
   /** Nesting depth of a query. */
@@ -27,7 +28,7 @@ const aliasLimit: ValidationRule = (context: ValidationContext) => {
         context.reportError(
           new GraphQLError(`Query uses more than ${QUERY_LIMITS.maxAliases} aliases.`, {
             nodes: [node],
-            extensions: { code: 'QUERY_TOO_COMPLEX' },
+            extensions: { code: ErrorCodes.QUERY_TOO_COMPLEX },
           }),
         );
       }
@@ -66,7 +67,7 @@ export function checkComplexity(
   });
   if (cost > QUERY_LIMITS.maxComplexity) {
     throw new GraphQLError(`Query costs ${cost}, over the limit of ${QUERY_LIMITS.maxComplexity}.`, {
-      extensions: { code: 'QUERY_TOO_COMPLEX' },
+      extensions: { code: ErrorCodes.QUERY_TOO_COMPLEX },
     });
   }
 }
