@@ -135,6 +135,35 @@ describe('projections under failure', () => {
     expect(await documents('catalog_crash')).toEqual(clean);
   });
 
+  it('retries a failing handler with backoff, without losing, repeating or reordering events', async () => {
+    const last = await writeMeetups(5);
+    const seen: string[] = [];
+    let failures = 0;
+    const runner = new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
+      name: 'flaky',
+      batchSize: 3,
+      minBackoffMs: 5,
+      async handle(events) {
+        if (failures < 3) {
+          failures++;
+          throw new Error(`handler failure ${failures}`);
+        }
+        seen.push(...events.map((e) => e.eventId));
+      },
+    });
+    await runner.start();
+    expect(await runner.waitFor(last, 10_000)).toBe(true);
+    await runner.stop();
+    expect(failures).toBe(3);
+    const all: string[] = [];
+    for await (const resolved of client.readAll()) {
+      if (resolved.event && !resolved.event.type.startsWith('$') && resolved.event.position!.commit <= last) {
+        all.push(resolved.event.id);
+      }
+    }
+    expect(seen).toEqual(all);
+  });
+
   it('resumes from its checkpoint when the app restarts', async () => {
     const schedule = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
     const read = `query($id: ID!, $at: String) { meetup(id: $id, consistentWith: $at) { id } }`;
