@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import mercurius, { MercuriusContext } from 'mercurius';
 import { ErrorCodes } from './error-codes';
-import { checkComplexity, QUERY_LIMITS, queryLimitRules } from './query-limits';
+import { checkComplexity, queryLimitRules } from './query-limits';
 import { requestContext } from './request-context';
 
 /** GraphQL over Mercurius (Fastify), code-first, with the security baseline switched on. */
@@ -14,7 +14,6 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     autoSchemaFile: true,
     sortSchema: true,
     graphiql: false,
-    queryDepth: QUERY_LIMITS.maxDepth,
     allowBatchedQueries: false,
     csrfPrevention: true,
     validationRules: queryLimitRules(config.introspection),

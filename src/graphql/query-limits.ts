@@ -1,6 +1,9 @@
 import {
   DocumentNode,
+  FragmentDefinitionNode,
   GraphQLError,
+  Kind,
+  SelectionSetNode,
   GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
   ValidationContext,
@@ -48,9 +51,60 @@ function listSizeEstimator({
   return Number.isFinite(size) && size > 1 ? 1 + size * childComplexity : undefined;
 }
 
-/** Static validation rules: aliases, and introspection when it is off. */
+/**
+ * Bounds how deeply an operation nests. Introspection fields (`__schema`, `__type`) are not
+ * counted: GraphiQL's own introspection query is deeper than any application query needs to be.
+ */
+export const depthLimit =
+  (maxDepth: number): ValidationRule =>
+  (context: ValidationContext) => {
+    const fragments = new Map(
+      context
+        .getDocument()
+        .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d]),
+    );
+    const depthOf = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
+      if (!selectionSet) return 0;
+      let deepest = 0;
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if (selection.name.value.startsWith('__')) continue;
+          deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+        } else if (!seen.has(selection.name.value)) {
+          const fragment = fragments.get(selection.name.value);
+          deepest = Math.max(
+            deepest,
+            depthOf(fragment?.selectionSet, new Set([...seen, selection.name.value])),
+          );
+        }
+      }
+      return deepest;
+    };
+    return {
+      OperationDefinition(node) {
+        const depth = depthOf(node.selectionSet, new Set());
+        if (depth > maxDepth) {
+          context.reportError(
+            new GraphQLError(`Query is nested ${depth} levels deep, over the limit of ${maxDepth}.`, {
+              nodes: [node],
+              extensions: { code: ErrorCodes.QUERY_TOO_COMPLEX },
+            }),
+          );
+        }
+      },
+    };
+  };
+
+/** Static validation rules: depth, aliases, and introspection when it is off. */
 export function queryLimitRules(introspection: boolean): ValidationRule[] {
-  return [aliasLimit, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  return [
+    depthLimit(QUERY_LIMITS.maxDepth),
+    aliasLimit,
+    ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
 }
 
 /** The cost of an operation with its actual variables; over the limit it is refused before running. */

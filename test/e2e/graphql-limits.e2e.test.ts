@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
 
 describe('GraphQL limits and error codes', () => {
@@ -52,6 +53,12 @@ describe('GraphQL limits and error codes', () => {
       body: JSON.stringify({ query: `{ meetup(id: "${'x'.repeat(300_000)}") { id } }` }),
     });
     expect(huge.status).toBe(413);
+  });
+
+  it("answers the playground's introspection query", async () => {
+    const response = await app.gql(getIntrospectionQuery());
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.__schema.mutationType.name).toBe('Mutation');
   });
 
   it('serves the playground and its assets from the app itself', async () => {

@@ -30,7 +30,11 @@ describe('EventSerializer', () => {
     }) as unknown as ResolvedEvent;
 
   it('writes the metadata every event carries, with the current schema version', () => {
-    const [event] = serializer.serialize([{ type: 'MeetupScheduled', data: { city: 'Lisbon' } }], context, new Date(5));
+    const [event] = serializer.serialize(
+      [{ type: 'MeetupScheduled', data: { city: 'Lisbon' } }],
+      context,
+      new Date(5),
+    );
     expect(event.id).toBe(eventIdFor('c-1', 0));
     expect(event.metadata).toEqual({
       correlationId: 'k-1',
