@@ -1,4 +1,5 @@
 import { benchApp } from './app.bench';
+import { benchEmbedding } from './embedding.bench';
 import { benchEventStore } from './eventstore.bench';
 import { benchMongo } from './mongodb.bench';
 
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   await benchEventStore();
   await benchMongo();
   await benchApp();
+  await benchEmbedding();
 }
 
 main().catch((error) => {

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
+import { parentPort } from 'node:worker_threads';
 
 export interface EmbeddedCliOptions {
   port: number;
   /** Undefined with `--memory`. */
   dataDir: string | undefined;
-  /** Stop when the process that started this one is gone, even if it was killed. */
-  exitWithParent: boolean;
 }
 
 /** Parses `--port <n> --data <dir> --memory` for the embedded servers' command lines. */
@@ -19,7 +18,6 @@ export function parseEmbeddedCliOptions(
       port: { type: 'string', default: String(defaults.port) },
       data: { type: 'string', default: defaults.dataDir },
       memory: { type: 'boolean', default: false },
-      'exit-with-parent': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -30,7 +28,6 @@ export function parseEmbeddedCliOptions(
   return {
     port,
     dataDir: values.memory ? undefined : values.data,
-    exitWithParent: values['exit-with-parent'],
   };
 }
 
@@ -38,7 +35,7 @@ export function parseEmbeddedCliOptions(
 export async function serveUntilSignalled(
   name: string,
   start: () => Promise<{ url: string; close(): Promise<void> }>,
-  options: Pick<EmbeddedCliOptions, 'dataDir'> & Partial<Pick<EmbeddedCliOptions, 'exitWithParent'>>,
+  options: Pick<EmbeddedCliOptions, 'dataDir'>,
 ): Promise<void> {
   const { dataDir } = options;
   let server: { url: string; close(): Promise<void> };
@@ -59,9 +56,6 @@ export async function serveUntilSignalled(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  if (options.exitWithParent) {
-    // An orphan is adopted by another process: its parent id changes.
-    const parent = process.ppid;
-    setInterval(() => process.ppid !== parent && stop('parent exit'), 500).unref();
-  }
+  // In a worker thread, the app asks for the stop; process.exit then ends only the thread.
+  parentPort?.on('message', (message) => message === 'stop' && stop('stop request'));
 }
