@@ -59,3 +59,22 @@ export async function serveUntilSignalled(
   // In a worker thread, the app asks for the stop; process.exit then ends only the thread.
   parentPort?.on('message', (message) => message === 'stop' && stop('stop request'));
 }
+
+/** The whole command line of an embedded server: parse options, serve, stop on a signal. */
+export function runEmbeddedCli(
+  name: string,
+  defaults: { port: number; dataDir: string },
+  start: (options: EmbeddedCliOptions) => Promise<{ url: string; close(): Promise<void> }>,
+): void {
+  let options: EmbeddedCliOptions;
+  try {
+    options = parseEmbeddedCliOptions(process.argv.slice(2), defaults);
+  } catch (error) {
+    console.error((error as Error).message);
+    console.error(
+      `usage: npm run ${name} -- [--port ${defaults.port}] [--data ${defaults.dataDir} | --memory]`,
+    );
+    process.exit(2);
+  }
+  void serveUntilSignalled(name, () => start(options), options);
+}

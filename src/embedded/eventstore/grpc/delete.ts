@@ -59,37 +59,37 @@ function failureOf(streamId: string, outcome: Exclude<WriteOutcome, { status: 'o
   }
 }
 
-export function deleteHandler(log: EventLog) {
-  return (call: ServerUnaryCall<DeleteReq, DeleteResp>, callback: sendUnaryData<DeleteResp>): void => {
+/** Delete and Tombstone differ only in what the log does and in their message classes. */
+function deletionHandler<Req extends DeleteReq | TombstoneReq, Resp extends DeleteResp | TombstoneResp>(
+  remove: (streamId: string, expected: ExpectedRevision) => WriteOutcome,
+  respond: (position: string) => Resp,
+) {
+  return (call: ServerUnaryCall<Req, Resp>, callback: sendUnaryData<Resp>): void => {
     try {
       const { streamId, expected } = deletion(call.request.getOptions());
-      const outcome = log.deleteStream(streamId, expected);
+      const outcome = remove(streamId, expected);
       if (outcome.status !== 'ok') return callback(failureOf(streamId, outcome));
-      const position = new DeleteResp.Position()
-        .setCommitPosition(String(outcome.position))
-        .setPreparePosition(String(outcome.position));
-      callback(null, new DeleteResp().setPosition(position));
+      callback(null, respond(String(outcome.position)));
     } catch (error) {
       callback(toServiceError(error));
     }
   };
 }
 
-export function tombstoneHandler(log: EventLog) {
-  return (
-    call: ServerUnaryCall<TombstoneReq, TombstoneResp>,
-    callback: sendUnaryData<TombstoneResp>,
-  ): void => {
-    try {
-      const { streamId, expected } = deletion(call.request.getOptions());
-      const outcome = log.tombstoneStream(streamId, expected);
-      if (outcome.status !== 'ok') return callback(failureOf(streamId, outcome));
-      const position = new TombstoneResp.Position()
-        .setCommitPosition(String(outcome.position))
-        .setPreparePosition(String(outcome.position));
-      callback(null, new TombstoneResp().setPosition(position));
-    } catch (error) {
-      callback(toServiceError(error));
-    }
-  };
-}
+export const deleteHandler = (log: EventLog) =>
+  deletionHandler<DeleteReq, DeleteResp>(
+    (streamId, expected) => log.deleteStream(streamId, expected),
+    (position) =>
+      new DeleteResp().setPosition(
+        new DeleteResp.Position().setCommitPosition(position).setPreparePosition(position),
+      ),
+  );
+
+export const tombstoneHandler = (log: EventLog) =>
+  deletionHandler<TombstoneReq, TombstoneResp>(
+    (streamId, expected) => log.tombstoneStream(streamId, expected),
+    (position) =>
+      new TombstoneResp().setPosition(
+        new TombstoneResp.Position().setCommitPosition(position).setPreparePosition(position),
+      ),
+  );
