@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { EventSourcedRepository } from '../../src/eventsourcing/deciders/event-sourced-repository';
+import { DomainError } from '../../src/eventsourcing/deciders/domain-error';
+import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
+import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
+import { meetupDecider } from '../../src/meetups/domain/meetup.decider';
+import { meetupEventSchemas } from '../../src/meetups/domain/meetup.events';
+import { openStores, TestStores } from '../support/app';
+import { readAllOf } from '../support/read';
+
+describe('the event-sourced repository across processes', () => {
+  let stores: TestStores;
+  let client: EventStoreDBClient;
+  const serializer = new EventSerializer(new EventSchemaRegistry().register(...meetupEventSchemas));
+  const context = () => {
+    const commandId = randomUUID();
+    return { commandId, correlationId: randomUUID(), causationId: commandId };
+  };
+
+  beforeAll(async () => {
+    stores = await openStores();
+    client = EventStoreDBClient.connectionString(stores.eventStoreUrl);
+  });
+  afterAll(async () => {
+    await client.dispose();
+    await stores.close();
+  });
+
+  it('never lets a state kept from an earlier command decide after another process changed the stream', async () => {
+    const here = new EventSourcedRepository(client, serializer);
+    const elsewhere = new EventSourcedRepository(client, serializer);
+    const meetupId = `meetup-${randomUUID()}`;
+    const now = new Date();
+    const startsAt = new Date(Date.now() + 86_400_000);
+    await here.handle(
+      meetupId,
+      meetupDecider,
+      {
+        type: 'ScheduleMeetup',
+        meetupId,
+        title: 'Kept',
+        description: '',
+        city: 'Faro',
+        startsAt,
+        capacity: 3,
+        now,
+      },
+      context(),
+    );
+    await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, context());
+    await elsewhere.handle(
+      meetupId,
+      meetupDecider,
+      { type: 'CancelMeetup', meetupId, reason: 'Rain' },
+      context(),
+    );
+
+    const later = new Date(startsAt.getTime() + 3_600_000);
+    const reschedule = here.handle(
+      meetupId,
+      meetupDecider,
+      { type: 'RescheduleMeetup', meetupId, startsAt: later, now },
+      context(),
+    );
+    await expect(reschedule).rejects.toBeInstanceOf(DomainError);
+    await expect(reschedule).rejects.toMatchObject({ code: 'MEETUP_CANCELLED' });
+    const types = (await readAllOf(client, meetupId)).map((e) => e.type);
+    expect(types).toEqual(['MeetupScheduled', 'MeetupPublished', 'MeetupCancelled']);
+  });
+
+  it('returns the first result when a command is repeated, in the same process or another', async () => {
+    const here = new EventSourcedRepository(client, serializer);
+    const elsewhere = new EventSourcedRepository(client, serializer);
+    const meetupId = `meetup-${randomUUID()}`;
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const schedule = {
+      type: 'ScheduleMeetup' as const,
+      meetupId,
+      title: 'Once',
+      description: '',
+      city: 'Faro',
+      startsAt,
+      capacity: 3,
+      now: new Date(),
+    };
+    await here.handle(meetupId, meetupDecider, schedule, context());
+    const publish = context();
+    const first = await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish);
+    expect(await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish)).toEqual(
+      first,
+    );
+    expect(
+      await elsewhere.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish),
+    ).toEqual(first);
+    expect(await readAllOf(client, meetupId)).toHaveLength(2);
+  });
+});
