@@ -2,21 +2,35 @@ import { BSON, Document, Long } from 'bson';
 
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const DEFAULT_FIRST_BATCH = 101;
+/** As on MongoDB, a cursor nobody asked for in 10 minutes is closed. */
+const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface OpenCursor {
   ns: string;
   documents: Document[];
   position: number;
+  lastUsed: number;
 }
 
-/** Result sets larger than one batch, kept until drained or killed. */
+/** Result sets larger than one batch, kept until drained, killed or idle too long. */
 export class Cursors {
   private readonly open = new Map<number, OpenCursor>();
   private nextId = 1;
+  private readonly sweeper = setInterval(() => this.closeIdle(), 60_000).unref();
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.open.clear();
+  }
+
+  private closeIdle(): void {
+    const cutoff = Date.now() - IDLE_TIMEOUT_MS;
+    for (const [id, cursor] of this.open) if (cursor.lastUsed < cutoff) this.open.delete(id);
+  }
 
   /** The cursor reply for a fresh result: its first batch, and an id if more remain. */
   first(ns: string, documents: Document[], batchSize: number | undefined): Document {
-    const cursor = { ns, documents, position: 0 };
+    const cursor = { ns, documents, position: 0, lastUsed: Date.now() };
     const batch = this.take(cursor, batchSize ?? DEFAULT_FIRST_BATCH);
     let id = 0;
     if (cursor.position < documents.length) {
@@ -29,6 +43,7 @@ export class Cursors {
   more(id: number, batchSize: number | undefined): Document | undefined {
     const cursor = this.open.get(id);
     if (!cursor) return undefined;
+    cursor.lastUsed = Date.now();
     const batch = this.take(cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
     const done = cursor.position >= cursor.documents.length;
     if (done) this.open.delete(id);

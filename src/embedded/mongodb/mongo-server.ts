@@ -98,7 +98,10 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
     (closing ??= new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
-    }).then(() => storage.close()));
+    }).then(() => {
+      cursors.close();
+      storage.close();
+    }));
 
   return { url: `mongodb://${host}:${port}/?directConnection=true`, port, close };
 }
