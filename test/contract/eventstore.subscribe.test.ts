@@ -157,6 +157,8 @@ describe('EventStoreDB contract: subscriptions', () => {
       () => received.filter((e) => e.streamId === stream).length === 40 && checkpoints.length > 0,
     );
     expect(received.some((e) => e.type.startsWith('$'))).toBe(false);
+    // A checkpoint every maxSearchWindow × checkpointInterval = 8 events scanned: 40 events give 5.
+    await waitFor(() => checkpoints.length >= 5);
     for (let i = 1; i < checkpoints.length; i++) {
       expect(checkpoints[i].commit).toBeGreaterThanOrEqual(checkpoints[i - 1].commit);
     }
