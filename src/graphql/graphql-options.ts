@@ -45,6 +45,8 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
 /** Errors raised before any resolver runs carry a code too. */
 function codeFor(message: string, statusCode: number): string {
   if (message.startsWith('Syntax Error')) return ErrorCodes.GRAPHQL_PARSE_FAILED;
+  // Values the schema's types refuse, such as a date that is not one.
+  if (/^Variable "\$\w+" got invalid value/.test(message)) return ErrorCodes.BAD_USER_INPUT;
   if (statusCode === 400) return ErrorCodes.GRAPHQL_VALIDATION_FAILED;
   return ErrorCodes.INTERNAL_SERVER_ERROR;
 }

@@ -19,6 +19,13 @@ describe('GraphQL limits and error codes', () => {
   it('codes syntax and schema errors', async () => {
     expect(codeOf(await app.gql('query { meetups { '))).toBe('GRAPHQL_PARSE_FAILED');
     expect(codeOf(await app.gql('query { nope }'))).toBe('GRAPHQL_VALIDATION_FAILED');
+    const badDate = await app.gql(
+      'mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id } }',
+      {
+        input: { title: 'Date', city: 'Faro', startsAt: 'next tuesday', capacity: 3 },
+      },
+    );
+    expect(codeOf(badDate)).toBe('BAD_USER_INPUT');
   });
 
   it('refuses too many aliases and too high a cost', async () => {
