@@ -42,7 +42,9 @@ export async function serveUntilSignalled(
   try {
     server = await start();
   } catch (error) {
-    console.error(`${name} failed to start: ${(error as Error).message}`);
+    const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+    const reason = busy ? `${dataDir} is in use by another server` : (error as Error).message;
+    console.error(`${name} failed to start: ${reason}`);
     process.exit(1);
   }
   console.log(`${name} listening: ${server.url}`);

@@ -60,4 +60,13 @@ describeEmbedded('embedded event store durability', () => {
       expect(await second.stop()).toBe(0);
     }
   });
+
+  it('refuses to start a second server on a data directory in use', async () => {
+    const first = await spawnEventStore(dataDir);
+    try {
+      await expect(spawnEventStore(dataDir)).rejects.toThrow(/in use by another server/);
+    } finally {
+      await first.stop();
+    }
+  });
 });

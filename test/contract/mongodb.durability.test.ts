@@ -41,4 +41,15 @@ describeEmbedded('embedded MongoDB durability', () => {
       expect(await second.stop()).toBe(0);
     }
   });
+
+  it('refuses to start a second server on a data directory in use', async () => {
+    const first = await spawnEmbeddedServer(CLI, ['--port', '0', '--data', dataDir]);
+    try {
+      await expect(spawnEmbeddedServer(CLI, ['--port', '0', '--data', dataDir])).rejects.toThrow(
+        /in use by another server/,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
 });

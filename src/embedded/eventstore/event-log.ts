@@ -72,7 +72,10 @@ export class EventLog {
 
   constructor(dataDir?: string) {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(dataDir ? join(dataDir, 'events.sqlite') : ':memory:');
+    // Only this process uses the file: waiting for a lock would only delay the in-use error.
+    this.db = new Database(dataDir ? join(dataDir, 'events.sqlite') : ':memory:', { timeout: 0 });
+    // One server per data directory: a second one fails to start instead of sharing the files.
+    this.db.pragma('locking_mode = EXCLUSIVE');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');

@@ -27,7 +27,9 @@ export class Storage {
   constructor(dataDir?: string) {
     if (!dataDir) return;
     mkdirSync(dataDir, { recursive: true });
-    const db = new Database(join(dataDir, 'mongodb.sqlite'));
+    const db = new Database(join(dataDir, 'mongodb.sqlite'), { timeout: 0 });
+    // One server per data directory: a second one fails to start instead of sharing the files.
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(`
