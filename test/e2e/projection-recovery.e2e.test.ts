@@ -11,6 +11,7 @@ import { SubscriptionRunner } from '../../src/eventsourcing/subscriptions/subscr
 import { meetupDecider } from '../../src/meetups/domain/meetup.decider';
 import { meetupEventSchemas } from '../../src/meetups/domain/meetup.events';
 import { openStores, startTestApp, TestStores } from '../support/app';
+import { waitFor } from '../support/read';
 
 /** A checkpoint store that dies once, after the batch's writes and before the checkpoint is stored. */
 class CrashingCheckpointStore extends CheckpointStore {
@@ -162,6 +163,27 @@ describe('projections under failure', () => {
       }
     }
     expect(seen).toEqual(all);
+  });
+
+  it('stops promptly while waiting to retry, without storing a checkpoint past the failing batch', async () => {
+    await writeMeetups(1);
+    const checkpoints = new CheckpointStore(db);
+    let attempts = 0;
+    const runner = new SubscriptionRunner(client, serializer, checkpoints, {
+      name: 'always-failing',
+      minBackoffMs: 60_000,
+      maxBackoffMs: 60_000,
+      async handle() {
+        attempts++;
+        throw new Error('poison');
+      },
+    });
+    await runner.start();
+    await waitFor(() => runner.status().state === 'retrying');
+    expect(runner.status().lastError).toBe('poison');
+    await runner.stop(); // would wait out the 60 s backoff if it could not be cut short
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(await checkpoints.load('always-failing')).toBeUndefined();
   });
 
   it('resumes from its checkpoint when the app restarts', async () => {

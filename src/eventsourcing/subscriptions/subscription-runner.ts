@@ -53,6 +53,8 @@ export class SubscriptionRunner extends EventEmitter {
   private subscription: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
   private subscriptionError: Error | undefined;
   private stopping = false;
+  /** Cuts short any backoff wait when the runner stops. */
+  private stopSignal = new AbortController();
   private readonly batchSize: number;
   private readonly minBackoff: number;
   private readonly maxBackoff: number;
@@ -87,6 +89,7 @@ export class SubscriptionRunner extends EventEmitter {
   async start(): Promise<void> {
     if (this.running) return;
     this.stopping = false;
+    this.stopSignal = new AbortController();
     this.state = 'starting';
     this.position = await this.checkpoints.load(this.options.name);
     this.running = this.run();
@@ -96,6 +99,7 @@ export class SubscriptionRunner extends EventEmitter {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
+    this.stopSignal.abort();
     await this.subscription?.unsubscribe().catch(() => undefined);
     this.wake?.();
     await this.running;
@@ -103,7 +107,7 @@ export class SubscriptionRunner extends EventEmitter {
     this.state = 'stopped';
   }
 
-  /** Resolves once an event at or after `commit` has been handled, or rejects at the deadline. */
+  /** True once an event at or after `commit` has been handled; false if the deadline passes first. */
   waitFor(commit: bigint, timeoutMs: number): Promise<boolean> {
     if ((this.position?.commit ?? -1n) >= commit) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -131,7 +135,7 @@ export class SubscriptionRunner extends EventEmitter {
       } catch (error) {
         if (this.stopping) break;
         this.fail(error);
-        await sleep(backoff);
+        await this.pause(backoff);
         backoff = Math.min(this.maxBackoff, backoff * 2);
       } finally {
         await this.subscription?.unsubscribe().catch(() => undefined);
@@ -197,7 +201,7 @@ export class SubscriptionRunner extends EventEmitter {
         if (this.stopping) throw error;
         this.fail(error);
         this.state = 'retrying';
-        await sleep(backoff);
+        await this.pause(backoff);
         backoff = Math.min(this.maxBackoff, backoff * 2);
       }
     }
@@ -207,6 +211,10 @@ export class SubscriptionRunner extends EventEmitter {
     this.lastError = undefined;
     if (this.state === 'retrying') this.state = 'catching-up';
     this.emit('progress', position);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return sleep(ms, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
   }
 
   private fail(error: unknown): void {
