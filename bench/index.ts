@@ -1,5 +1,6 @@
 import { benchApp } from './app.bench';
 import { benchEmbedding } from './embedding.bench';
+import { benchGraphQLDriver } from './graphql-driver.bench';
 import { benchEventStore } from './eventstore.bench';
 import { benchMongo } from './mongodb.bench';
 
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   await benchMongo();
   await benchApp();
   await benchEmbedding();
+  await benchGraphQLDriver();
 }
 
 main().catch((error) => {

@@ -22,33 +22,35 @@ export interface Infrastructure {
   db: Db;
 }
 
+/** Validation and error mapping at the GraphQL edge, whatever the driver. */
+export const GRAPHQL_EDGE_PROVIDERS = [
+  { provide: APP_FILTER, useClass: GraphQLErrorFilter },
+  {
+    provide: APP_PIPE,
+    useValue: new ValidationPipe({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      exceptionFactory: (errors) => new InvalidInputError(flattenValidationErrors(errors)),
+    }),
+  },
+];
+
+/** The core with every bounded context's event schemas and projections. */
+export const coreModule = ({ config, client, db }: Infrastructure): DynamicModule =>
+  EventsourcingModule.forRoot({ config, client, db, schemas: [...meetupEventSchemas], projections });
+
 @Module({})
 export class AppModule {
-  static forRoot({ config, client, db }: Infrastructure): DynamicModule {
-    const core = EventsourcingModule.forRoot({
-      config,
-      client,
-      db,
-      schemas: [...meetupEventSchemas],
-      projections,
-    });
+  static forRoot(infrastructure: Infrastructure): DynamicModule {
+    const core = coreModule(infrastructure);
+    const { config } = infrastructure;
     if (config.role === 'worker') return { module: AppModule, imports: [core] };
     return {
       module: AppModule,
       imports: [core, GraphQLModule.forRoot(graphqlOptions(config)), MeetupsModule],
       controllers: config.playground ? [PlaygroundController] : [],
-      providers: [
-        { provide: APP_FILTER, useClass: GraphQLErrorFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            transform: true,
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            exceptionFactory: (errors) => new InvalidInputError(flattenValidationErrors(errors)),
-          }),
-        },
-      ],
+      providers: GRAPHQL_EDGE_PROVIDERS,
     };
   }
 }
