@@ -16,6 +16,7 @@ import { SubscriptionRunner } from '../src/eventsourcing/subscriptions/subscript
 import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { meetupDecider } from '../src/meetups/domain/meetup.decider';
 import { meetupEventSchemas } from '../src/meetups/domain/meetup.events';
+import { graphql } from './graphql-client';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
@@ -38,20 +39,6 @@ const contextFor = () => {
   const commandId = randomUUID();
   return { commandId, correlationId: randomUUID(), causationId: commandId };
 };
-
-async function gql(url: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as {
-    data?: Record<string, Record<string, string>>;
-    errors?: unknown[];
-  };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
 
 /**
  * The application on the embedded servers (each in its own process, data on disk), driven over
@@ -80,7 +67,7 @@ export async function benchApp(): Promise<void> {
   const serializer = new EventSerializer(new EventSchemaRegistry().register(...meetupEventSchemas));
   try {
     console.log('\nApplication: command path, projection and read-your-writes (embedded servers on disk)');
-    for (let i = 0; i < 200; i++) await gql(url, SCHEDULE, { input: input() });
+    for (let i = 0; i < 200; i++) await graphql(url, SCHEDULE, { input: input() });
 
     let maxRate = 0;
     for (const concurrency of [1, 10, 50]) {
@@ -88,7 +75,7 @@ export async function benchApp(): Promise<void> {
       const latencies: number[] = [];
       const ms = await runConcurrently(total, concurrency, async () => {
         const start = nowMs();
-        await gql(url, SCHEDULE, { input: input() });
+        await graphql(url, SCHEDULE, { input: input() });
         latencies.push(nowMs() - start);
       });
       const rate = (total / ms) * 1000;
@@ -148,9 +135,9 @@ export async function benchApp(): Promise<void> {
         const due = started + i * interval;
         const wait = due - nowMs();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const { scheduleMeetup } = await gql(url, SCHEDULE, { input: input() });
+        const { scheduleMeetup } = await graphql(url, SCHEDULE, { input: input() });
         const acked = nowMs();
-        await gql(url, READ, { id: scheduleMeetup.id, at: scheduleMeetup.position });
+        await graphql(url, READ, { id: scheduleMeetup.id, at: scheduleMeetup.position });
         lags.push(nowMs() - acked);
       }),
     );

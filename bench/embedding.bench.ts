@@ -5,6 +5,7 @@ import { startApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
 import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { startEmbeddedWorker } from '../src/embedded/embedded-worker';
+import { graphql } from './graphql-client';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
@@ -31,24 +32,15 @@ async function commandPath(
     { ...loadConfig({ PORT: '0' }), eventStoreUrl: eventStore.url, mongoUrl: mongo.url },
     { logger: false },
   );
-  const send = async () => {
-    const response = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: SCHEDULE,
-        variables: {
-          input: {
-            title: 'Embedding',
-            city: 'Lisbon',
-            startsAt: new Date(Date.now() + 864e5).toISOString(),
-            capacity: 9,
-          },
-        },
-      }),
+  const send = () =>
+    graphql(app.url!, SCHEDULE, {
+      input: {
+        title: 'Embedding',
+        city: 'Lisbon',
+        startsAt: new Date(Date.now() + 864e5).toISOString(),
+        capacity: 9,
+      },
     });
-    await response.json();
-  };
   try {
     await runConcurrently(300, 10, send);
     const latencies: number[] = [];

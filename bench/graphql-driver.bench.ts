@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/app-config';
 import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { requestContext } from '../src/graphql/request-context';
 import { MeetupsModule } from '../src/meetups/meetups.module';
+import { graphql } from './graphql-client';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
@@ -45,15 +46,7 @@ class ApolloAppModule {
 type Figures = Record<string, { rate: number; p50: number; p99: number }>;
 
 async function measure(url: string): Promise<Figures> {
-  const post = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-  };
+  const post = (query: string, variables?: Record<string, unknown>) => graphql(url, query, variables);
   const schedule = () =>
     post(SCHEDULE, {
       input: {

@@ -19,7 +19,7 @@ export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 export async function runConcurrently(
   total: number,
   concurrency: number,
-  task: (i: number, worker: number) => Promise<void>,
+  task: (i: number, worker: number) => Promise<unknown>,
 ): Promise<number> {
   let next = 0;
   const start = nowMs();

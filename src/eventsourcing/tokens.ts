@@ -2,4 +2,3 @@
 export const EVENTSTORE_CLIENT = Symbol('EVENTSTORE_CLIENT');
 export const MONGO_DB = Symbol('MONGO_DB');
 export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
