@@ -3,7 +3,7 @@ import { Query } from 'mingo';
 import { CollectionIndex, IndexSpec } from './collection-index';
 import { errors } from './errors';
 import { StorageChange } from './storage';
-import { compareBySort, valueKey } from './values';
+import { compareBySort, valueKey, valuesAt } from './values';
 
 export const ID_INDEX: IndexSpec = { name: '_id_', key: { _id: 1 }, unique: true };
 
@@ -157,11 +157,15 @@ export class Collection {
 
   private duplicate(index: { spec: IndexSpec } | CollectionIndex, doc: Document) {
     const spec = index.spec;
-    const keyValue = Object.keys(spec.key)
-      .map((field) => `${field}: ${JSON.stringify(doc[field] ?? null)}`)
+    const keyValue: Document = {};
+    for (const field of Object.keys(spec.key)) keyValue[field] = valuesAt(doc, field)[0] ?? null;
+    const shown = Object.entries(keyValue)
+      .map(([field, value]) => `${field}: ${JSON.stringify(value)}`)
       .join(', ');
     return errors.duplicateKey(
-      `E11000 duplicate key error collection: ${this.ns} index: ${spec.name} dup key: { ${keyValue} }`,
+      `E11000 duplicate key error collection: ${this.ns} index: ${spec.name} dup key: { ${shown} }`,
+      spec.key,
+      keyValue,
     );
   }
 }

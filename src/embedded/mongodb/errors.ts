@@ -1,9 +1,15 @@
-/** A command failure with MongoDB's code and code name, answered as `{ ok: 0, errmsg, code, codeName }`. */
+import { Document } from 'bson';
+
+/**
+ * A command failure with MongoDB's code and code name, answered as `{ ok: 0, errmsg, code, codeName }`
+ * plus any extra fields the real server adds for that error (`keyPattern`/`keyValue` for 11000).
+ */
 export class MongoError extends Error {
   constructor(
     readonly code: number,
     readonly codeName: string,
     message: string,
+    readonly info: Document = {},
   ) {
     super(message);
   }
@@ -23,7 +29,8 @@ export const errors = {
   immutableField: (message: string) => new MongoError(66, 'ImmutableField', message),
   invalidNamespace: (message: string) => new MongoError(73, 'InvalidNamespace', message),
   indexOptionsConflict: (message: string) => new MongoError(85, 'IndexOptionsConflict', message),
-  duplicateKey: (message: string) => new MongoError(11000, 'DuplicateKey', message),
+  duplicateKey: (message: string, keyPattern: Document, keyValue: Document) =>
+    new MongoError(11000, 'DuplicateKey', message, { keyPattern, keyValue }),
   tooLarge: (message: string) => new MongoError(10334, 'BSONObjectTooLarge', message),
   invalidFieldName: (message: string) => new MongoError(2, 'BadValue', message),
   emptyFieldName: (message: string) => new MongoError(56, 'EmptyFieldName', message),

@@ -47,7 +47,13 @@ function execute(command: Document, context: CommandContext): Document {
     context.databases.storage.write(context.changes);
     const mongoError =
       error instanceof MongoError ? error : new MongoError(1, 'InternalError', String(error));
-    return { ok: 0, errmsg: mongoError.message, code: mongoError.code, codeName: mongoError.codeName };
+    return {
+      ok: 0,
+      errmsg: mongoError.message,
+      code: mongoError.code,
+      codeName: mongoError.codeName,
+      ...mongoError.info,
+    };
   }
 }
 

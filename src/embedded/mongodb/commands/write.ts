@@ -11,6 +11,7 @@ interface WriteError {
   code: number;
   codeName: string;
   errmsg: string;
+  [extra: string]: unknown;
 }
 
 const clone = (doc: Document): Document => BSON.deserialize(BSON.serialize(doc), { promoteLongs: true });
@@ -30,7 +31,7 @@ function validateDocument(doc: Document): void {
 
 function toWriteError(index: number, error: unknown): WriteError {
   if (error instanceof MongoError)
-    return { index, code: error.code, codeName: error.codeName, errmsg: error.message };
+    return { index, code: error.code, codeName: error.codeName, errmsg: error.message, ...error.info };
   return {
     index,
     code: 2,
