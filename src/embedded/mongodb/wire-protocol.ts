@@ -23,33 +23,105 @@ export class MalformedMessage extends Error {}
 
 const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, validation: { utf8: false } } as const;
 
-/** Splits a TCP byte stream into whole wire-protocol frames. */
+/** Chunks smaller than this are copied into a shared staging buffer rather than listed one by one. */
+const SMALL_CHUNK = 4 * 1024;
+const STAGING_SIZE = 64 * 1024;
+
+/**
+ * Splits a TCP byte stream into whole wire-protocol frames, in time linear in the bytes received:
+ * chunks are only listed until a frame is complete, then copied once. A declared length over the
+ * maximum message size is refused as soon as its four bytes arrive, before any body is buffered.
+ * Small chunks (a client trickling bytes) are gathered into a staging buffer, so that each costs
+ * its bytes rather than a buffer object of its own.
+ */
 export class FrameReader {
+  /** Buffered bytes in order, as views; the staged bytes follow them. */
   private chunks: Buffer[] = [];
   private length = 0;
+  private staging: Buffer | undefined;
+  private stagedFrom = 0;
+  private stagedTo = 0;
+  /** The length the frame being received declares, once its first four bytes are in. */
+  private expected: number | undefined;
 
   push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
+    this.append(chunk);
     const frames: Buffer[] = [];
-    while (this.length >= 4) {
-      const head = this.chunks.length === 1 ? this.chunks[0] : this.flatten();
-      const size = head.readInt32LE(0);
-      if (size < HEADER_SIZE || size > MAX_MESSAGE_SIZE)
-        throw new MalformedMessage(`invalid message length ${size}`);
-      if (this.length < size) break;
-      const all = this.flatten();
-      frames.push(all.subarray(0, size));
-      const rest = all.subarray(size);
-      this.chunks = rest.length ? [rest] : [];
-      this.length = rest.length;
+    for (;;) {
+      if (this.expected === undefined) {
+        if (this.length < 4) break;
+        this.seal();
+        const size = this.peekLength();
+        if (size < HEADER_SIZE || size > MAX_MESSAGE_SIZE)
+          throw new MalformedMessage(`invalid message length ${size}`);
+        this.expected = size;
+      }
+      if (this.length < this.expected) break;
+      this.seal();
+      frames.push(this.take(this.expected));
+      this.expected = undefined;
     }
     return frames;
   }
 
-  private flatten(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0];
+  private append(chunk: Buffer): void {
+    this.length += chunk.length;
+    if (chunk.length >= SMALL_CHUNK) {
+      this.seal();
+      this.chunks.push(chunk);
+      return;
+    }
+    if (!this.staging || this.staging.length - this.stagedTo < chunk.length) {
+      this.seal();
+      this.staging = Buffer.allocUnsafe(STAGING_SIZE);
+      this.stagedFrom = this.stagedTo = 0;
+    }
+    this.stagedTo += chunk.copy(this.staging, this.stagedTo);
+  }
+
+  /** Lists the staged bytes as a chunk; later bytes are staged after them, never over them. */
+  private seal(): void {
+    if (!this.staging || this.stagedTo === this.stagedFrom) return;
+    this.chunks.push(this.staging.subarray(this.stagedFrom, this.stagedTo));
+    this.stagedFrom = this.stagedTo;
+  }
+
+  /** The little-endian int32 at the start of the buffered bytes, which may span chunks. */
+  private peekLength(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readInt32LE(0);
+    const head = Buffer.alloc(4);
+    let filled = 0;
+    for (const chunk of this.chunks) {
+      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
+      if (filled === 4) break;
+    }
+    return head.readInt32LE(0);
+  }
+
+  /** Removes the first `size` buffered bytes: a view when they lie in one chunk, else one copy. */
+  private take(size: number): Buffer {
+    const first = this.chunks[0];
+    let frame: Buffer;
+    if (first.length >= size) {
+      frame = first.subarray(0, size);
+      if (first.length === size) this.chunks.shift();
+      else this.chunks[0] = first.subarray(size);
+    } else {
+      frame = Buffer.allocUnsafe(size);
+      let filled = 0;
+      let used = 0;
+      while (filled < size) {
+        const chunk = this.chunks[used];
+        const copied = chunk.copy(frame, filled, 0, Math.min(chunk.length, size - filled));
+        filled += copied;
+        if (copied === chunk.length) used++;
+        else this.chunks[used] = chunk.subarray(copied);
+      }
+      this.chunks.splice(0, used);
+    }
+    this.length -= size;
+    return frame;
   }
 }
 
