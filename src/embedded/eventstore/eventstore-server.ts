@@ -2,6 +2,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { EventLog } from './event-log';
 import { appendHandler, batchAppendHandler } from './grpc/append';
+import { completeRequests } from './grpc/complete-requests';
 import { deleteHandler, tombstoneHandler } from './grpc/delete';
 import { readHandler } from './grpc/read';
 import { getSupportedMethods } from './grpc/server-features';
@@ -35,6 +36,8 @@ export async function startEventStoreServer(
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    // First, so that it sees grpc-js's own call and the HTTP/2 stream under it.
+    interceptors: [completeRequests],
   });
   server.addService(streamsService, {
     read: readHandler(log),
