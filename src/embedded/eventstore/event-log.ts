@@ -25,8 +25,25 @@ interface StreamState {
   lastRevision: number;
   /** Revisions below this are hidden from stream reads (soft delete, `$tb` metadata). */
   truncateBefore: number;
+  /** `$maxCount` metadata: only the last this many events are read. */
+  maxCount?: number;
+  /** `$maxAge` metadata, in seconds: older events are not read. */
+  maxAge?: number;
   tombstoned: boolean;
 }
+
+/** The limits a stream's metadata (`$$stream`) sets on what reads and subscriptions return. */
+export interface StreamLimits {
+  truncateBefore: number;
+  maxCount?: number;
+  maxAge?: number;
+}
+
+/**
+ * A metadata stream keeps only its latest event readable, as EventStoreDB's default
+ * `MetastreamMaxCount` of 1 does.
+ */
+const METASTREAM_MAX_COUNT = 1;
 
 /** Event rows are read as arrays in this column order: much faster than row objects. */
 const EVENT_COLUMNS = 'position, stream, revision, event_id, type, content_type, data, metadata, created';
@@ -100,6 +117,10 @@ export class EventLog {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
     `);
+    // Stream limits from `$maxCount` and `$maxAge`, added to logs created before them.
+    const columns = (this.db.pragma('table_info(streams)') as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('max_count')) this.db.exec('ALTER TABLE streams ADD COLUMN max_count INTEGER');
+    if (!columns.includes('max_age')) this.db.exec('ALTER TABLE streams ADD COLUMN max_age INTEGER');
     this.stmt = this.prepareStatements();
     this.commit = this.db.transaction(
       (streamNumber: number, events: StoredEvent[], touched: [string, StreamState][]) => {
@@ -130,9 +151,11 @@ export class EventLog {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saveStream: db.prepare(
-        `INSERT INTO streams (id, name, last_revision, truncate_before, tombstoned) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO streams (id, name, last_revision, truncate_before, max_count, max_age, tombstoned)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_revision = excluded.last_revision,
-           truncate_before = excluded.truncate_before, tombstoned = excluded.tombstoned`,
+           truncate_before = excluded.truncate_before, max_count = excluded.max_count,
+           max_age = excluded.max_age, tombstoned = excluded.tombstoned`,
       ),
       streamRange: db
         .prepare(
@@ -140,10 +163,17 @@ export class EventLog {
            ORDER BY revision LIMIT ?`,
         )
         .raw(),
-      streamRangeBackwards: db
+      /** A stream's events from a revision on, created at or after a time (ms). */
+      streamReadable: db
         .prepare(
           `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision <= ?
-           ORDER BY revision DESC LIMIT ?`,
+           AND created >= ? ORDER BY revision LIMIT ?`,
+        )
+        .raw(),
+      streamReadableBackwards: db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision <= ?
+           AND created >= ? ORDER BY revision DESC LIMIT ?`,
         )
         .raw(),
       allFrom: db
@@ -162,6 +192,8 @@ export class EventLog {
       name: string;
       last_revision: number;
       truncate_before: number;
+      max_count: number | null;
+      max_age: number | null;
       tombstoned: number;
     }[];
     for (const row of rows) {
@@ -170,6 +202,8 @@ export class EventLog {
         id: row.id,
         lastRevision: row.last_revision,
         truncateBefore: row.truncate_before,
+        maxCount: row.max_count ?? undefined,
+        maxAge: row.max_age ?? undefined,
         tombstoned: row.tombstoned === 1,
       });
     }
@@ -236,29 +270,49 @@ export class EventLog {
     return this.write(streamId, [systemEvent(TOMBSTONE_EVENT_TYPE, Buffer.alloc(0))]);
   }
 
+  /**
+   * Reads a stream as EventStoreDB does: through its metadata, so events before `$tb`, beyond the
+   * last `$maxCount` or older than `$maxAge` are left out (they stay in `$all`).
+   */
   readStream(streamId: string, from: StreamStart, direction: Direction, maxCount: number): StreamReadOutcome {
     const state = this.streams.get(streamId);
     if (state?.tombstoned) return { status: 'deleted' };
     if (visibleRevision(state) === undefined || !state) return { status: 'not_found' };
     const limit = Math.min(maxCount, Number.MAX_SAFE_INTEGER);
-    const lowest = state.truncateBefore;
+    const lowest = lowestReadable(streamId, state);
+    const since = oldestReadable(state, Date.now());
     if (direction === 'forwards') {
       const start =
         from.kind === 'revision' ? from.revision : from.kind === 'end' ? state.lastRevision + 1 : 0;
-      const rows = this.stmt.streamRange.all(state.id, Math.max(start, lowest), state.lastRevision, limit);
+      const first = Math.max(start, lowest);
+      const rows = this.stmt.streamReadable.all(state.id, first, state.lastRevision, since, limit);
       return { status: 'ok', events: this.toEvents(rows) };
     }
     const start = from.kind === 'revision' ? from.revision : from.kind === 'start' ? -1 : state.lastRevision;
-    const rows = this.stmt.streamRangeBackwards.all(state.id, lowest, start, limit);
+    const rows = this.stmt.streamReadableBackwards.all(state.id, lowest, start, since, limit);
     return { status: 'ok', events: this.toEvents(rows) };
   }
 
-  /** Events of a stream after a revision, in order, ignoring soft deletes: for subscriptions. */
+  /**
+   * Events of a stream after a revision, in order, for subscriptions catching up: limited by the
+   * stream's metadata as reads are, but not by a soft delete (a revived stream continues).
+   */
   streamEventsAfter(streamId: string, revision: number, limit: number): StoredEvent[] {
     const state = this.streams.get(streamId);
     if (!state) return [];
-    const from = Math.max(revision + 1, state.truncateBefore);
-    return this.toEvents(this.stmt.streamRange.all(state.id, from, Number.MAX_SAFE_INTEGER, limit));
+    const from = Math.max(revision + 1, lowestReadable(streamId, state));
+    const since = oldestReadable(state, Date.now());
+    return this.toEvents(this.stmt.streamReadable.all(state.id, from, Number.MAX_SAFE_INTEGER, since, limit));
+  }
+
+  /** Whether a stream read would return this event now: for events delivered live. */
+  isReadable(event: StoredEvent): boolean {
+    const state = this.streams.get(event.streamId);
+    if (!state) return false;
+    return (
+      event.revision >= lowestReadable(event.streamId, state) &&
+      event.created >= oldestReadable(state, Date.now())
+    );
   }
 
   isTombstoned(streamId: string): boolean {
@@ -354,7 +408,15 @@ export class EventLog {
   }
 
   private saveStream(name: string, s: StreamState): void {
-    this.stmt.saveStream.run(s.id, name, s.lastRevision, s.truncateBefore, s.tombstoned ? 1 : 0);
+    this.stmt.saveStream.run(
+      s.id,
+      name,
+      s.lastRevision,
+      s.truncateBefore,
+      s.maxCount ?? null,
+      s.maxAge ?? null,
+      s.tombstoned ? 1 : 0,
+    );
   }
 
   private remember(name: string, state: StreamState): void {
@@ -393,7 +455,10 @@ export class EventLog {
     return { position, streamId, revision, eventId, type, contentType, data, metadata, created };
   }
 
-  /** A `$metadata` event in `$$stream` carrying `$tb` moves the stream's truncation point. */
+  /**
+   * A `$metadata` event in `$$stream` replaces the stream's metadata: its `$tb`, `$maxCount` and
+   * `$maxAge` (each absent when missing or invalid).
+   */
   private metadataTargetOf(
     streamId: string,
     events: StoredEvent[],
@@ -409,17 +474,41 @@ export class EventLog {
       truncateBefore: 0,
       tombstoned: false,
     };
-    return { streamId: target, state: { ...previous, truncateBefore: parseTruncateBefore(last.data) ?? 0 } };
+    const limits = parseLimits(last.data);
+    return { streamId: target, state: { ...previous, ...limits } };
   }
 }
 
-function parseTruncateBefore(data: Buffer): number | undefined {
+/** EventStoreDB's metadata keys; a value that is not a valid integer counts as absent. */
+function parseLimits(data: Buffer): StreamLimits {
+  let parsed: Record<string, unknown> = {};
   try {
-    const value = (JSON.parse(data.toString('utf8')) as { $tb?: unknown }).$tb;
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    const json: unknown = JSON.parse(data.toString('utf8'));
+    if (typeof json === 'object' && json !== null) parsed = json as Record<string, unknown>;
   } catch {
-    return undefined;
+    // Metadata that is not JSON limits nothing.
   }
+  const integer = (value: unknown, min: number): number | undefined =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min
+      ? Math.min(value, Number.MAX_SAFE_INTEGER)
+      : undefined;
+  return {
+    truncateBefore: integer(parsed.$tb, 0) ?? 0,
+    maxCount: integer(parsed.$maxCount, 1),
+    maxAge: integer(parsed.$maxAge, 1),
+  };
+}
+
+/** The lowest revision a read may return: `$tb`, and the last `$maxCount` events. */
+function lowestReadable(streamId: string, state: StreamState): number {
+  const maxCount = streamId.startsWith('$$') ? METASTREAM_MAX_COUNT : state.maxCount;
+  const byCount = maxCount === undefined ? 0 : state.lastRevision - maxCount + 1;
+  return Math.max(state.truncateBefore, byCount, 0);
+}
+
+/** The creation time (ms) before which `$maxAge` hides events; -1 when the stream has none. */
+function oldestReadable(state: StreamState, now: number): number {
+  return state.maxAge === undefined ? -1 : now - state.maxAge * 1000;
 }
 
 /** The last revision a reader can see, or undefined when the stream reads as not found. */

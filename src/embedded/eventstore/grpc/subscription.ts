@@ -79,7 +79,12 @@ export class Subscription {
   private onAppended(events: StoredEvent[]): void {
     if (!this.live || this.closed) return;
     for (const event of events) {
-      if (this.target.kind === 'stream' && event.streamId !== this.target.streamId) continue;
+      if (this.target.kind === 'stream') {
+        if (event.streamId !== this.target.streamId) continue;
+        // As a read would: events the stream's metadata hides (a `$tb` ahead, a batch longer
+        // than `$maxCount`) are skipped.
+        if (!this.log.isReadable(event)) continue;
+      }
       if (this.deliver(event)) continue;
       this.live = false;
       this.call.write(new ReadResp().setFellBehind(new ReadResp.FellBehind()));
