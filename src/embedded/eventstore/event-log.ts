@@ -11,6 +11,7 @@ import {
   StreamStart,
   WriteOutcome,
 } from './event-log.types';
+import { freshStoreWrites } from './system-events';
 
 /** The largest total of data and metadata one append may carry, as on EventStoreDB. */
 export const MAX_APPEND_SIZE = 1024 * 1024;
@@ -141,6 +142,14 @@ export class EventLog {
       },
     );
     this.load();
+    if (this.nextPosition === 0 && this.streams.size === 0) this.writeFreshStoreEvents();
+  }
+
+  /** A new store's system events, in one transaction: written once, when the log is created. */
+  private writeFreshStoreEvents(): void {
+    this.db.transaction(() => {
+      for (const { streamId, events } of freshStoreWrites()) this.write(streamId, events);
+    })();
   }
 
   private prepareStatements() {
