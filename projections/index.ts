@@ -1,5 +1,5 @@
-import type { ProjectionDefinition } from '../src/eventsourcing/projections/projection-definition';
+import type { AnyProjection } from '../src/eventsourcing/projections/projection-definition';
 import { meetupCatalogProjection } from './meetup-catalog.projection';
 
 /** Every read model the worker keeps up to date. */
-export const projections = [meetupCatalogProjection] as unknown as ProjectionDefinition[];
+export const projections: AnyProjection[] = [meetupCatalogProjection];

@@ -1,89 +1,71 @@
-import type { RecordedDomainEvent } from '../src/eventsourcing/event-store/event-metadata';
+import { projectionSpecification } from '../src/eventsourcing/testing/projection-specification';
+import { recordedEvents } from '../src/eventsourcing/testing/recorded-events';
 import type { MeetupEvent } from '../src/meetups/domain/meetup.events';
-import { MeetupCatalogDocument, meetupCatalogProjection } from './meetup-catalog.projection';
+import { meetupCatalogProjection } from './meetup-catalog.projection';
 
-let position = 0n;
-const recorded = (event: MeetupEvent, revision: number): RecordedDomainEvent => ({
-  eventId: `e-${revision}`,
-  streamId: 'meetup-1',
-  type: event.type,
-  revision: BigInt(revision),
-  position: (position += 100n),
-  recordedAt: new Date(),
-  data: event.data,
-  metadata: {
-    correlationId: 'c',
-    causationId: 'c',
-    commandId: 'c',
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
+const meetupId = '0b7d5a52-6c1f-4f3e-8d7a-1e2f3a4b5c6d';
+const streamId = `meetup-${meetupId}`;
+const scheduled: MeetupEvent = {
+  type: 'MeetupScheduled',
+  data: {
+    meetupId,
+    title: 'Event sourcing',
+    description: 'Talks',
+    city: 'Lisbon',
+    startsAt: '2026-03-01T18:00:00.000Z',
+    capacity: 50,
   },
-});
+};
+const published: MeetupEvent = { type: 'MeetupPublished', data: { meetupId } };
+const rescheduled: MeetupEvent = {
+  type: 'MeetupRescheduled',
+  data: { meetupId, startsAt: '2026-04-01T18:00:00.000Z', previousStartsAt: '2026-03-01T18:00:00.000Z' },
+};
+const cancelled: MeetupEvent = { type: 'MeetupCancelled', data: { meetupId, reason: 'Venue closed' } };
 
-const project = (events: RecordedDomainEvent[]) =>
-  events.reduce<MeetupCatalogDocument | undefined>(
-    (doc, e) => meetupCatalogProjection.apply(doc, e),
-    undefined,
-  );
+const draft = {
+  _id: meetupId,
+  title: 'Event sourcing',
+  description: 'Talks',
+  city: 'Lisbon',
+  startsAt: new Date('2026-03-01T18:00:00.000Z'),
+  capacity: 50,
+  status: 'DRAFT',
+  revision: 0,
+};
 
 describe('meetup catalog projection', () => {
-  const scheduled = recorded(
-    {
-      type: 'MeetupScheduled',
-      data: {
-        meetupId: 'm-1',
-        title: 'Event sourcing',
-        description: 'Talks',
-        city: 'Lisbon',
-        startsAt: '2026-03-01T18:00:00.000Z',
-        capacity: 50,
-      },
-    },
-    0,
-  );
+  let spec: Awaited<ReturnType<typeof projectionSpecification>>;
+  beforeAll(async () => {
+    spec = await projectionSpecification(meetupCatalogProjection);
+  });
+  afterAll(() => spec.close());
 
-  it('lists a scheduled meetup as a draft', () => {
-    expect(project([scheduled])).toEqual({
-      _id: 'm-1',
-      title: 'Event sourcing',
-      description: 'Talks',
-      city: 'Lisbon',
-      startsAt: new Date('2026-03-01T18:00:00.000Z'),
-      capacity: 50,
-      status: 'DRAFT',
-      revision: 0,
-    });
+  it('lists a scheduled meetup as a draft', async () => {
+    await spec.given(...recordedEvents(streamId, [scheduled])).then([draft]);
   });
 
-  it('follows publishing, rescheduling and cancelling', () => {
-    const doc = project([
-      scheduled,
-      recorded({ type: 'MeetupPublished', data: { meetupId: 'm-1' } }, 1),
-      recorded(
-        {
-          type: 'MeetupRescheduled',
-          data: {
-            meetupId: 'm-1',
-            startsAt: '2026-04-01T18:00:00.000Z',
-            previousStartsAt: '2026-03-01T18:00:00.000Z',
-          },
-        },
-        2,
-      ),
-    ]);
-    expect(doc).toMatchObject({
-      status: 'PUBLISHED',
-      startsAt: new Date('2026-04-01T18:00:00.000Z'),
-      revision: 2,
-    });
-    const cancelled = meetupCatalogProjection.apply(
-      doc,
-      recorded({ type: 'MeetupCancelled', data: { meetupId: 'm-1', reason: 'Venue closed' } }, 3),
-    );
-    expect(cancelled).toMatchObject({ status: 'CANCELLED', revision: 3 });
+  it('follows publishing, rescheduling and cancelling', async () => {
+    await spec
+      .given(...recordedEvents(streamId, [scheduled, published, rescheduled]))
+      .then([{ ...draft, status: 'PUBLISHED', startsAt: new Date('2026-04-01T18:00:00.000Z'), revision: 2 }]);
+    await spec
+      .given(...recordedEvents(streamId, [scheduled, published, cancelled]))
+      .then([{ ...draft, status: 'CANCELLED', revision: 2 }]);
   });
 
-  it('files every event under its meetup', () => {
-    expect(meetupCatalogProjection.documentId(scheduled)).toBe('m-1');
+  it('records the organiser when known', async () => {
+    const byOrganiser = { ...scheduled, data: { ...scheduled.data, organizerId: 'user-1' } } as MeetupEvent;
+    await spec.given(...recordedEvents(streamId, [byOrganiser])).then([{ ...draft, organizerId: 'user-1' }]);
+  });
+
+  it('keeps meetups apart, and ignores a change to a meetup it never saw scheduled', async () => {
+    const otherId = 'f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f';
+    await spec
+      .given(
+        ...recordedEvents(streamId, [scheduled]),
+        ...recordedEvents(`meetup-${otherId}`, [{ type: 'MeetupPublished', data: { meetupId: otherId } }], 1),
+      )
+      .then([draft]);
   });
 });

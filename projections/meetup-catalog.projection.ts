@@ -4,8 +4,9 @@ import type { MeetupStatus } from '../src/meetups/domain/meetup.decider';
 
 /** The public list and detail pages of meetups. */
 export interface MeetupCatalogDocument {
+  /** The meetup id. */
   _id: string;
-  _position?: number;
+  _position?: string;
   title: string;
   description: string;
   city: string;
@@ -17,19 +18,18 @@ export interface MeetupCatalogDocument {
   revision: number;
 }
 
-export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument> = {
+export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument, MeetupEvent> = {
   name: 'meetup-catalog',
-  version: 1,
+  version: 2,
   collection: 'meetup_catalog',
   indexes: [
     { key: { startsAt: 1, _id: 1 }, name: 'by_start' },
     { key: { status: 1, city: 1, startsAt: 1, _id: 1 }, name: 'by_status_city_start' },
   ],
   handles: ['MeetupScheduled', 'MeetupPublished', 'MeetupRescheduled', 'MeetupCancelled'],
-  documentId: (event) => (event.data as MeetupEvent['data']).meetupId,
-  apply(document, recorded) {
-    const event = { type: recorded.type, data: recorded.data } as MeetupEvent;
-    const revision = Number(recorded.revision);
+  documentId: (event) => event.data.meetupId,
+  apply(document, event) {
+    const revision = Number(event.revision);
     if (event.type === 'MeetupScheduled') {
       const { meetupId, startsAt, organizerId, ...rest } = event.data;
       return {
@@ -41,7 +41,8 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
         revision,
       };
     }
-    if (!document) return undefined;
+    // Only a meetup that was scheduled can change.
+    if (!document) return 'unchanged';
     switch (event.type) {
       case 'MeetupPublished':
         return { ...document, status: 'PUBLISHED', revision };
@@ -49,6 +50,12 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
         return { ...document, startsAt: new Date(event.data.startsAt), revision };
       case 'MeetupCancelled':
         return { ...document, status: 'CANCELLED', revision };
+      default:
+        return unreachable(event);
     }
   },
 };
+
+function unreachable(event: never): never {
+  throw new Error(`Unhandled event ${JSON.stringify(event)}`);
+}

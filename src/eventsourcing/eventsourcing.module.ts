@@ -7,7 +7,7 @@ import { AuditService } from './audit/audit.service';
 import { EventSourcedRepository } from './deciders/event-sourced-repository';
 import { EventSchema, EventSchemaRegistry } from './event-store/event-schema-registry';
 import { EventSerializer } from './event-store/event-serializer';
-import { ProjectionDefinition } from './projections/projection-definition';
+import { AnyProjection } from './projections/projection-definition';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from './tokens';
@@ -17,7 +17,7 @@ export interface EventsourcingOptions {
   client: EventStoreDBClient;
   db: Db;
   schemas: EventSchema[];
-  projections: ProjectionDefinition[];
+  projections: AnyProjection[];
 }
 
 /** The generic core, given its infrastructure; it knows no domain. */

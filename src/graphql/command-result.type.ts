@@ -6,10 +6,9 @@ export class CommandResultType {
   @Field(() => ID, { description: 'The aggregate the command acted on.' })
   id!: string;
 
-  @Field()
-  streamId!: string;
-
-  @Field(() => Int, { description: 'The stream revision after the command.' })
+  @Field(() => Int, {
+    description: "The aggregate's revision after the command: pass it as `expectedRevision` to act on it.",
+  })
   revision!: number;
 
   @Field({
@@ -21,7 +20,6 @@ export class CommandResultType {
   static from(id: string, result: CommandResult): CommandResultType {
     return Object.assign(new CommandResultType(), {
       id,
-      streamId: result.streamId,
       revision: Number(result.revision),
       position: String(result.position),
     });

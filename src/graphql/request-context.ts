@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../eventsourcing/deciders/command-context';
+import { CommandInput } from './command-input';
 
 /** What a resolver knows of the HTTP request behind it. */
 export interface GraphQLRequestContext {
@@ -19,14 +20,13 @@ export function requestContext(
 }
 
 /** The command context of one mutation: its id is also its causation id. */
-export function commandContext(
-  request: GraphQLRequestContext,
-  commandId: string = randomUUID(),
-): CommandContext {
+export function commandContext(request: GraphQLRequestContext, input: CommandInput): CommandContext {
+  const commandId = input.commandId ?? randomUUID();
   return {
     commandId,
     correlationId: request.correlationId,
     causationId: commandId,
     ...(request.userId ? { userId: request.userId } : {}),
+    ...(input.expectedRevision === undefined ? {} : { expectedRevision: BigInt(input.expectedRevision) }),
   };
 }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
 
 const SCHEDULE = `mutation Schedule($input: ScheduleMeetupInput!) {
-  scheduleMeetup(input: $input) { id streamId revision position }
+  scheduleMeetup(input: $input) { id revision position }
 }`;
 const PUBLISH = `mutation Publish($input: PublishMeetupInput!) {
-  publishMeetup(input: $input) { id streamId revision position }
+  publishMeetup(input: $input) { id revision position }
 }`;
 const RESCHEDULE = `mutation Reschedule($input: RescheduleMeetupInput!) {
   rescheduleMeetup(input: $input) { id revision position }
@@ -56,7 +56,6 @@ describe('meetups end to end over GraphQL', () => {
     expect(response.errors).toBeUndefined();
     return response.data!.scheduleMeetup as {
       id: string;
-      streamId: string;
       revision: number;
       position: string;
     };
@@ -68,8 +67,8 @@ describe('meetups end to end over GraphQL', () => {
       { city: `Porto-${correlationId}` },
       { 'x-correlation-id': correlationId },
     );
-    expect(scheduled).toMatchObject({ revision: 0, streamId: scheduled.id });
-    expect(scheduled.id).toMatch(/^meetup-[0-9a-f-]{36}$/);
+    expect(scheduled).toMatchObject({ revision: 0 });
+    expect(scheduled.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
     const published = await app.gql(
       PUBLISH,
@@ -92,7 +91,7 @@ describe('meetups end to end over GraphQL', () => {
     const detail = await app.gql(MEETUP, { id: scheduled.id, consistentWith: token });
     expect(detail.data!.meetup).toMatchObject({ capacity: 50, revision: 1, status: 'PUBLISHED' });
 
-    const history = await app.gql(HISTORY, { streamId: scheduled.id });
+    const history = await app.gql(HISTORY, { streamId: `meetup-${scheduled.id}` });
     const events = history.data!.streamHistory;
     expect(events.map((e: any) => e.type)).toEqual(['MeetupScheduled', 'MeetupPublished']);
     expect(events.map((e: any) => e.metadata.correlationId)).toEqual([correlationId, correlationId]);
@@ -103,13 +102,19 @@ describe('meetups end to end over GraphQL', () => {
     expect(events[1].position).toBe(token);
 
     const audit = await app.gql(AUDIT, { correlationId });
-    expect(audit.data!.auditEvents.map((e: any) => e.type)).toEqual(['MeetupScheduled', 'MeetupPublished']);
+    // Each command records what it was before its events: the audit trail shows both.
+    expect(audit.data!.auditEvents.map((e: any) => e.type)).toEqual([
+      'CommandAccepted',
+      'MeetupScheduled',
+      'CommandAccepted',
+      'MeetupPublished',
+    ]);
   });
 
   it('gives every event of one mutation the same correlation id, and the command id as causation id', async () => {
     const commandId = randomUUID();
     const scheduled = await schedule({ commandId });
-    const history = await app.gql(HISTORY, { streamId: scheduled.id });
+    const history = await app.gql(HISTORY, { streamId: `meetup-${scheduled.id}` });
     const [event] = history.data!.streamHistory;
     expect(event.metadata.commandId).toBe(commandId);
     expect(event.metadata.causationId).toBe(commandId);
@@ -117,15 +122,15 @@ describe('meetups end to end over GraphQL', () => {
   });
 
   it('appends nothing for a repeated command id and returns the first result', async () => {
-    const commandId = randomUUID();
-    const first = await schedule({ commandId });
-    const again = await schedule({ commandId });
+    const input = { commandId: randomUUID(), startsAt: inDays(7) };
+    const first = await schedule(input);
+    const again = await schedule(input);
     expect(again).toEqual(first);
     const publishId = randomUUID();
     const published = await app.gql(PUBLISH, { input: { meetupId: first.id, commandId: publishId } });
     const repeated = await app.gql(PUBLISH, { input: { meetupId: first.id, commandId: publishId } });
     expect(repeated.data).toEqual(published.data);
-    const history = await app.gql(HISTORY, { streamId: first.id });
+    const history = await app.gql(HISTORY, { streamId: `meetup-${first.id}` });
     expect(history.data!.streamHistory).toHaveLength(2);
   });
 
@@ -153,10 +158,10 @@ describe('meetups end to end over GraphQL', () => {
     const past = await app.gql(SCHEDULE, { input: meetupInput({ startsAt: inDays(-1) }) });
     expect(past.errors![0].extensions!.code).toBe('INVALID_START');
 
-    const missing = `meetup-${randomUUID()}`;
+    const missing = randomUUID();
     const notFound = await app.gql(PUBLISH, { input: { meetupId: missing } });
     expect(notFound.errors![0].extensions!.code).toBe('MEETUP_NOT_FOUND');
-    expect((await app.gql(HISTORY, { streamId: missing })).data!.streamHistory).toEqual([]);
+    expect((await app.gql(HISTORY, { streamId: `meetup-${missing}` })).data!.streamHistory).toEqual([]);
 
     const meetup = await schedule();
     const cancelled = await app.gql(CANCEL, { input: { meetupId: meetup.id, reason: 'Venue closed' } });
@@ -169,7 +174,7 @@ describe('meetups end to end over GraphQL', () => {
       const response = await app.gql(query, { input });
       expect(response.errors![0].extensions!.code).toBe('MEETUP_CANCELLED');
     }
-    const history = await app.gql(HISTORY, { streamId: meetup.id });
+    const history = await app.gql(HISTORY, { streamId: `meetup-${meetup.id}` });
     expect(history.data!.streamHistory.map((e: any) => e.type)).toEqual([
       'MeetupScheduled',
       'MeetupCancelled',
@@ -186,7 +191,7 @@ describe('meetups end to end over GraphQL', () => {
     const succeeded = responses.filter((r) => !r.errors);
     const failed = responses.filter((r) => r.errors);
     for (const failure of failed) expect(failure.errors![0].extensions!.code).toBe('CONCURRENCY_CONFLICT');
-    const history = (await app.gql(HISTORY, { streamId: meetup.id })).data!.streamHistory;
+    const history = (await app.gql(HISTORY, { streamId: `meetup-${meetup.id}` })).data!.streamHistory;
     expect(history.map((e: any) => e.revision)).toEqual(history.map((_: unknown, i: number) => i));
     expect(history).toHaveLength(1 + succeeded.length);
     const revisions = succeeded
@@ -215,7 +220,7 @@ describe('meetups end to end over GraphQL', () => {
   });
 
   it('answers STALE_READ when the read model cannot reach the position in time', async () => {
-    const response = await app.gql(MEETUP, { id: 'meetup-x', consistentWith: '999999999999999' });
+    const response = await app.gql(MEETUP, { id: randomUUID(), consistentWith: '999999999999999' });
     expect(response.errors![0].extensions!.code).toBe('STALE_READ');
   });
 });

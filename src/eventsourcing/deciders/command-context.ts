@@ -1,17 +1,19 @@
 /** Who asked for a command, and which conversation it belongs to. */
 export interface CommandContext {
-  /** Identifies the command; a retried command carries the same id and appends nothing new. */
+  /** A lower-case UUID; a retried command carries the same id and appends nothing new. */
   commandId: string;
   correlationId: string;
   /** The command id, or the id of the event that caused it (process managers, reactors). */
   causationId: string;
   userId?: string;
+  /** When set, the command is decided against exactly this stream revision, or refused. */
+  expectedRevision?: bigint;
 }
 
 /** A command's outcome: where its events landed. `position` is the consistency token. */
 export interface CommandResult {
   streamId: string;
-  /** The stream's revision after the command. */
+  /** The stream's revision after the command; -1 when the stream still does not exist. */
   revision: bigint;
   /** The `$all` commit position of the command's last event. */
   position: bigint;

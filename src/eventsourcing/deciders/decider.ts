@@ -1,9 +1,12 @@
 /**
  * An aggregate as a decider: plain state and pure functions, no framework and no I/O.
- * Rehydrating is `events.reduce(evolve, initialState)`; `decide` returns the new events or
- * throws a DomainError.
+ * Rehydrating is `events.reduce(evolve, initialState)`; `decide` returns the new events (none
+ * when the command changes nothing) or throws a DomainError.
+ *
+ * Commands that depend on the time carry it as `now`, so that `decide` stays pure; `now` is
+ * when a command was decided, not part of what it asks.
  */
-export interface Decider<State, Command, Event extends DomainEvent> {
+export interface Decider<State, Command extends { type: string }, Event extends DomainEvent> {
   initialState: State;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): Event[];

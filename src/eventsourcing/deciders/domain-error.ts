@@ -1,23 +1,4 @@
-/**
- * A rule the command broke. `code` is stable and reaches GraphQL clients as `extensions.code`;
- * nothing is appended when one is thrown.
- */
-export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
+import { CodedError } from './coded-error';
 
-/** The stream kept changing under the command through every retry. */
-export class ConcurrencyConflictError extends DomainError {
-  constructor(streamId: string, attempts: number) {
-    super('CONCURRENCY_CONFLICT', `Stream ${streamId} changed concurrently ${attempts} times; try again.`, {
-      streamId,
-    });
-  }
-}
+/** A business rule the command broke, raised by a decider. */
+export class DomainError extends CodedError {}

@@ -7,59 +7,74 @@ import {
 } from '@eventstore/db-client';
 import { EventSerializer } from '../event-store/event-serializer';
 import { CommandContext, CommandResult } from './command-context';
+import { ConcurrencyConflictError, WrongExpectedRevisionError } from './command-errors';
 import { Decider, DomainEvent } from './decider';
-import { ConcurrencyConflictError } from './domain-error';
+import { IdempotencyClaim, IdempotencyKeys } from './idempotency-keys';
 
-/** A stream's folded state at a revision, with the ids of every command in it. */
-interface KnownStream<State> {
+/** A stream's folded state at a revision. */
+interface StreamState<State> {
   decider: object;
   state: State;
-  /** Undefined when the stream does not exist yet. */
-  revision?: bigint;
-  lastPosition?: bigint;
-  commandIds: Set<string>;
-  /** Set when this command id already appended to the stream. */
-  repeated?: CommandResult;
+  /** -1 when the stream does not exist yet. */
+  revision: bigint;
+  lastPosition: bigint;
 }
 
 /** How many streams' states are kept between commands. */
-const KNOWN_STREAMS = 10_000;
+const KEPT_STREAMS = 10_000;
 
 /**
  * The one way commands change state: read the stream and fold it, decide, and append with the
  * revision read as the expected revision. A conflict re-runs the whole cycle a bounded number of
- * times. A command whose id is already in the stream appends nothing and returns its first result.
+ * times, unless the client named the revision it decided on: then the command is decided against
+ * exactly that revision or refused with WRONG_EXPECTED_REVISION.
  *
- * The state each stream had after this process's last successful command is kept. A command that
- * yields events on it is appended straight away, with that state's revision as the expected one:
- * one round trip instead of two. Anything else (a conflict, a no-op, a refusal) goes through a
- * fresh read, so a stale state can never decide anything that lands.
+ * Command ids are idempotency keys (see IdempotencyKeys): a command whose id is already in the
+ * stream appends nothing and returns its first result; an id that named another command is
+ * refused.
+ *
+ * The state a stream had after this process's last command is kept when it is exactly what the
+ * store holds: the append was of events only this command could write. A command that yields
+ * events on it is appended straight away with that state's revision expected, sparing the read.
+ * Anything else (a conflict, a no-op, a refusal, an id seen before) goes through a fresh read.
  */
 export class EventSourcedRepository {
-  private readonly known = new Map<string, KnownStream<unknown>>();
+  private readonly kept = new Map<string, StreamState<unknown>>();
+  private readonly idempotencyKeys: IdempotencyKeys;
 
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly serializer: EventSerializer,
     private readonly maxAttempts = 10,
-  ) {}
+  ) {
+    this.idempotencyKeys = new IdempotencyKeys(client, serializer);
+  }
 
-  async handle<State, Command, Event extends DomainEvent>(
+  async handle<State, Command extends { type: string }, Event extends DomainEvent>(
     streamId: string,
     decider: Decider<State, Command, Event>,
     command: Command,
-    context: CommandContext,
+    commandContext: CommandContext,
   ): Promise<CommandResult> {
-    const fast = await this.tryKnownState(streamId, decider, command, context);
+    const context = { ...commandContext, commandId: commandContext.commandId.toLowerCase() };
+    const claim = this.idempotencyKeys.claim(streamId, command, context);
+    const fast = await this.tryKeptState(streamId, decider, command, context, claim);
     if (fast) return fast;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const loaded = await this.load(streamId, decider, context.commandId);
-      if (loaded.repeated) return loaded.repeated;
-      const events = decider.decide(command, loaded.state);
-      if (events.length === 0) {
-        return { streamId, revision: loaded.revision ?? -1n, position: loaded.lastPosition ?? -1n };
+      const { stream, repeated } = await this.load(streamId, decider, context.commandId);
+      if (repeated) {
+        await claim.verify();
+        return repeated;
       }
-      const result = await this.append(streamId, decider, loaded, events, context);
+      const expected = context.expectedRevision;
+      if (expected !== undefined && expected !== stream.revision) {
+        throw new WrongExpectedRevisionError(expected, stream.revision);
+      }
+      const events = decider.decide(command, stream.state);
+      if (events.length === 0) {
+        return { streamId, revision: stream.revision, position: stream.lastPosition };
+      }
+      const result = await this.append(streamId, stream, events, context, claim);
       if (result) return result;
       // Spread the retries of commands racing on one stream.
       await sleep(Math.random() * 5 * attempt);
@@ -67,82 +82,106 @@ export class EventSourcedRepository {
     throw new ConcurrencyConflictError(streamId, this.maxAttempts);
   }
 
-  /** Decides on the state kept from the last command (or the empty one) and appends; undefined to take the slow path. */
-  private async tryKnownState<State, Command, Event extends DomainEvent>(
+  /** Decides on the kept state (or the empty one) and appends; undefined to take the slow path. */
+  private async tryKeptState<State, Command extends { type: string }, Event extends DomainEvent>(
     streamId: string,
     decider: Decider<State, Command, Event>,
     command: Command,
     context: CommandContext,
+    claim: IdempotencyClaim,
   ): Promise<CommandResult | undefined> {
-    const kept = this.known.get(streamId) as KnownStream<State> | undefined;
-    const base: KnownStream<State> =
-      kept?.decider === decider ? kept : { decider, state: decider.initialState, commandIds: new Set() };
-    if (base.commandIds.has(context.commandId)) return undefined;
+    const kept = this.kept.get(streamId) as StreamState<State> | undefined;
+    const base: StreamState<State> =
+      kept?.decider === decider
+        ? kept
+        : { decider, state: decider.initialState, revision: -1n, lastPosition: -1n };
+    if (context.expectedRevision !== undefined && context.expectedRevision !== base.revision) return;
     let events: Event[];
     try {
       events = decider.decide(command, base.state);
     } catch {
-      return undefined;
+      return;
     }
-    if (events.length === 0) return undefined;
-    return this.append(streamId, decider, base, events, context);
+    if (events.length === 0) return;
+    // An id seen before may be a repeat: only a fresh read can tell.
+    if (!(await claim.record())) return;
+    return this.append(streamId, base, events, context, claim);
   }
 
-  /** Appends at the base's revision and keeps the new state; undefined on a conflict. */
-  private async append<State, Command, Event extends DomainEvent>(
+  /** Appends at the base's revision; undefined on a conflict that may be retried. */
+  private async append<State, Event extends DomainEvent>(
     streamId: string,
-    decider: Decider<State, Command, Event>,
-    base: KnownStream<State>,
+    base: StreamState<State>,
     events: Event[],
     context: CommandContext,
+    claim: IdempotencyClaim,
   ): Promise<CommandResult | undefined> {
+    const ownEvents = await claim.record();
     try {
-      const result = await this.client.appendToStream(streamId, this.serializer.serialize(events, context), {
-        expectedRevision: base.revision ?? NO_STREAM,
-      });
-      const outcome = { streamId, revision: result.nextExpectedRevision, position: result.position!.commit };
-      this.remember(streamId, {
-        decider,
-        state: events.reduce(decider.evolve, base.state),
-        revision: outcome.revision,
-        lastPosition: outcome.position,
-        commandIds: new Set([...base.commandIds, context.commandId]),
-      });
-      return outcome;
+      const appended = await this.client.appendToStream(
+        streamId,
+        this.serializer.serialize(streamId, events, context),
+        { expectedRevision: base.revision === -1n ? NO_STREAM : base.revision },
+      );
+      const result = {
+        streamId,
+        revision: appended.nextExpectedRevision,
+        position: appended.position!.commit,
+      };
+      // Only events no one else could have written make a state the store surely holds.
+      if (ownEvents) {
+        const decider = base.decider as Decider<State, { type: string }, Event>;
+        const state = events.reduce(decider.evolve, base.state);
+        this.keep(streamId, { decider, state, revision: result.revision, lastPosition: result.position });
+      } else {
+        this.kept.delete(streamId);
+      }
+      return result;
     } catch (error) {
-      this.known.delete(streamId);
-      if (error instanceof WrongExpectedVersionError) return undefined;
-      throw error;
+      this.kept.delete(streamId);
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      if (context.expectedRevision !== undefined) {
+        throw new WrongExpectedRevisionError(context.expectedRevision, revisionOf(error.actualVersion));
+      }
+      return undefined;
     }
   }
 
-  private remember(streamId: string, stream: KnownStream<unknown>): void {
-    this.known.delete(streamId);
-    this.known.set(streamId, stream);
-    if (this.known.size > KNOWN_STREAMS) this.known.delete(this.known.keys().next().value!);
+  private keep(streamId: string, stream: StreamState<unknown>): void {
+    this.kept.delete(streamId);
+    this.kept.set(streamId, stream);
+    if (this.kept.size > KEPT_STREAMS) this.kept.delete(this.kept.keys().next().value!);
   }
 
-  private async load<State, Command, Event extends DomainEvent>(
+  private async load<State, Command extends { type: string }, Event extends DomainEvent>(
     streamId: string,
     decider: Decider<State, Command, Event>,
     commandId: string,
-  ): Promise<KnownStream<State>> {
-    const loaded: KnownStream<State> = { decider, state: decider.initialState, commandIds: new Set() };
+  ): Promise<{ stream: StreamState<State>; repeated?: CommandResult }> {
+    const stream: StreamState<State> = {
+      decider,
+      state: decider.initialState,
+      revision: -1n,
+      lastPosition: -1n,
+    };
+    let repeated: CommandResult | undefined;
     try {
       for await (const resolved of this.client.readStream(streamId)) {
-        loaded.revision = resolved.event!.revision;
-        loaded.lastPosition = resolved.event!.position?.commit;
+        stream.revision = resolved.event!.revision;
+        stream.lastPosition = resolved.event!.position?.commit ?? -1n;
         const event = this.serializer.deserialize(resolved);
         if (!event) continue;
-        loaded.state = decider.evolve(loaded.state, event as unknown as Event);
-        loaded.commandIds.add(event.metadata.commandId);
+        stream.state = decider.evolve(stream.state, event as unknown as Event);
         if (event.metadata.commandId === commandId) {
-          loaded.repeated = { streamId, revision: event.revision, position: event.position };
+          repeated = { streamId, revision: event.revision, position: event.position };
         }
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    return loaded;
+    return { stream, repeated };
   }
 }
+
+/** The client reports a missing stream's revision as a string such as 'no_stream'. */
+const revisionOf = (actual: bigint | string): bigint => (typeof actual === 'bigint' ? actual : -1n);

@@ -1,6 +1,7 @@
 import { ResolvedEvent } from '@eventstore/db-client';
 import { EventSchemaRegistry } from './event-schema-registry';
-import { eventIdFor, EventSerializer, newStreamIdFor } from './event-serializer';
+import { aggregateIdFor, eventIdFor } from './deterministic-ids';
+import { EventSerializer } from './event-serializer';
 
 describe('EventSerializer', () => {
   const registry = new EventSchemaRegistry().register({
@@ -31,11 +32,12 @@ describe('EventSerializer', () => {
 
   it('writes the metadata every event carries, with the current schema version', () => {
     const [event] = serializer.serialize(
+      'meetup-1',
       [{ type: 'MeetupScheduled', data: { city: 'Lisbon' } }],
       context,
       new Date(5),
     );
-    expect(event.id).toBe(eventIdFor('c-1', 0));
+    expect(event.id).toBe(eventIdFor('meetup-1', 'c-1', 0));
     expect(event.metadata).toEqual({
       correlationId: 'k-1',
       causationId: 'c-1',
@@ -46,11 +48,12 @@ describe('EventSerializer', () => {
     });
   });
 
-  it('derives the same ids from the same command, and different ones otherwise', () => {
-    expect(eventIdFor('c-1', 0)).toBe(eventIdFor('c-1', 0));
-    expect(eventIdFor('c-1', 1)).not.toBe(eventIdFor('c-1', 0));
-    expect(newStreamIdFor('meetup', 'c-1')).toMatch(/^meetup-[0-9a-f-]{36}$/);
-    expect(newStreamIdFor('meetup', 'c-1')).toBe(newStreamIdFor('meetup', 'c-1'));
+  it('derives the same ids from the same command, and different ones for another stream or index', () => {
+    expect(eventIdFor('meetup-1', 'c-1', 0)).toBe(eventIdFor('meetup-1', 'c-1', 0));
+    expect(eventIdFor('meetup-1', 'c-1', 1)).not.toBe(eventIdFor('meetup-1', 'c-1', 0));
+    expect(eventIdFor('meetup-2', 'c-1', 0)).not.toBe(eventIdFor('meetup-1', 'c-1', 0));
+    expect(aggregateIdFor('c-1')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(aggregateIdFor('c-1')).toBe(aggregateIdFor('c-1'));
   });
 
   it('upcasts old versions step by step, so consumers see only the latest', () => {

@@ -1,21 +1,15 @@
 import { jsonEvent, JSONEventType, ResolvedEvent } from '@eventstore/db-client';
-import { v5 as uuidV5 } from 'uuid';
 import { CommandContext } from '../deciders/command-context';
 import { DomainEvent } from '../deciders/decider';
 import { EventMetadata, RecordedDomainEvent } from './event-metadata';
 import { EventSchemaRegistry } from './event-schema-registry';
-
-/** Namespace for event ids derived from command ids (UUID v5). */
-const EVENT_ID_NAMESPACE = 'c5b3f1de-5f0a-4b8e-9a53-2d0f3c6a8e41';
-
-/** The id of the `index`-th event of a command: the same for every retry of that command. */
-export const eventIdFor = (commandId: string, index: number): string =>
-  uuidV5(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
+import { eventIdFor } from './deterministic-ids';
 
 export class EventSerializer {
   constructor(private readonly registry: EventSchemaRegistry) {}
 
-  serialize(events: DomainEvent[], context: CommandContext, now = new Date()) {
+  /** The events a command appends to `streamId`, with ids derived from the stream and the command. */
+  serialize(streamId: string, events: DomainEvent[], context: CommandContext, now = new Date()) {
     return events.map((event, index) => {
       const metadata: EventMetadata = {
         correlationId: context.correlationId,
@@ -26,7 +20,7 @@ export class EventSerializer {
         schemaVersion: this.registry.versionOf(event.type),
       };
       return jsonEvent<JSONEventType>({
-        id: eventIdFor(context.commandId, index),
+        id: eventIdFor(streamId, context.commandId, index),
         type: event.type,
         data: event.data as JSONEventType['data'],
         metadata: metadata as unknown as JSONEventType['metadata'],
@@ -52,7 +46,3 @@ export class EventSerializer {
     };
   }
 }
-
-/** The stream a creating command starts: derived from its id, so a retry lands on the same stream. */
-export const newStreamIdFor = (category: string, commandId: string): string =>
-  `${category}-${uuidV5(`${commandId}/stream`, EVENT_ID_NAMESPACE)}`;

@@ -1,25 +1,37 @@
 import type { IndexDescription } from 'mongodb';
+import type { DomainEvent } from '../deciders/decider';
 import type { RecordedDomainEvent } from '../event-store/event-metadata';
 
-/** Every read-model document records the `$all` position of the last event applied to it. */
+/** One event of a union as a projection receives it: its type and data, and where it was recorded. */
+export type RecordedEvent<E extends DomainEvent> = E extends DomainEvent
+  ? Omit<RecordedDomainEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] }
+  : never;
+
+/** Every read-model document records the stored `$all` position of the last event applied to it. */
 export interface ProjectedDocument {
   _id: string;
-  _position?: number;
+  _position?: string;
 }
 
+/** What `apply` makes of a document: its next version, or an explicit deletion or no change. */
+export type Projected<Doc> = Doc | 'delete' | 'unchanged';
+
 /**
- * A read model, declared as data and pure functions: the projection engine runs it, and knows
+ * A read model, declared as data and pure functions: the projection engine runs it and knows
  * nothing of its domain. Bumping `version` rebuilds it from the start of the stream.
  */
-export interface ProjectionDefinition<Doc extends ProjectedDocument = ProjectedDocument> {
+export interface ProjectionDefinition<Doc extends ProjectedDocument, E extends DomainEvent> {
   name: string;
   version: number;
   collection: string;
   indexes: IndexDescription[];
   /** Event types it reads; others pass it by. */
-  handles: readonly string[];
+  handles: readonly E['type'][];
   /** The document an event belongs to. */
-  documentId(event: RecordedDomainEvent): string;
-  /** The next document, given the current one (undefined if none); undefined deletes it. */
-  apply(document: Doc | undefined, event: RecordedDomainEvent): Doc | undefined;
+  documentId(event: RecordedEvent<E>): string;
+  /** The next document, given the current one (undefined if there is none). */
+  apply(document: Doc | undefined, event: RecordedEvent<E>): Projected<Doc>;
 }
+
+/** Any projection, as the engine runs it. */
+export type AnyProjection = ProjectionDefinition<ProjectedDocument, DomainEvent>;

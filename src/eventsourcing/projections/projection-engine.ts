@@ -1,24 +1,26 @@
-import { AnyBulkWriteOperation, Db } from 'mongodb';
+import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
-import { ProjectedDocument, ProjectionDefinition } from './projection-definition';
+import { storedPosition } from '../event-store/stored-position';
+import { AnyProjection, ProjectedDocument } from './projection-definition';
+
+/** MongoDB's duplicate key error: here, a conditional upsert that found a newer document. */
+const DUPLICATE_KEY = 11000;
 
 /**
  * Applies batches of events to one projection's collection with a single `bulkWrite`. An event
- * at or before a document's `_position` is skipped, so re-applying a batch (after a crash
- * between the writes and the checkpoint) changes nothing.
+ * at or before a document's `_position` is skipped, and every write is conditional on the stored
+ * document being older than it, so neither a replayed batch (after a crash between the writes
+ * and the checkpoint) nor a second writer can move a document backwards.
  */
-export class ProjectionEngine<Doc extends ProjectedDocument = ProjectedDocument> {
+export class ProjectionEngine {
   private readonly handles: Set<string>;
 
   constructor(
     private readonly db: Db,
-    readonly definition: ProjectionDefinition<Doc>,
+    readonly definition: AnyProjection,
+    readonly collectionName = definition.collection,
   ) {
     this.handles = new Set(definition.handles);
-  }
-
-  get collectionName(): string {
-    return this.definition.collection;
   }
 
   async prepare(): Promise<void> {
@@ -32,27 +34,44 @@ export class ProjectionEngine<Doc extends ProjectedDocument = ProjectedDocument>
     if (relevant.length === 0) return;
     const collection = this.db.collection<ProjectedDocument>(this.collectionName);
     const ids = [...new Set(relevant.map((event) => this.definition.documentId(event)))];
-    const documents = new Map<string, Doc | undefined>();
-    for (const doc of await collection.find({ _id: { $in: ids } }).toArray())
-      documents.set(doc._id, doc as Doc);
+    const documents = new Map<string, ProjectedDocument | 'delete'>();
+    for (const doc of await collection.find({ _id: { $in: ids } }).toArray()) documents.set(doc._id, doc);
 
-    const changed = new Set<string>();
+    const changed = new Map<string, string>();
     for (const event of relevant) {
       const id = this.definition.documentId(event);
-      const current = documents.get(id);
-      const position = Number(event.position);
+      const position = storedPosition(event.position);
+      const stored = documents.get(id);
+      const current = stored === 'delete' ? undefined : stored;
       if (current?._position !== undefined && current._position >= position) continue;
       const next = this.definition.apply(current, event);
-      documents.set(id, next ? { ...next, _id: id, _position: position } : undefined);
-      changed.add(id);
+      if (next === 'unchanged') continue;
+      documents.set(id, next === 'delete' ? next : { ...next, _id: id, _position: position });
+      changed.set(id, position);
     }
 
-    const operations: AnyBulkWriteOperation<ProjectedDocument>[] = [...changed].map((id) => {
-      const doc = documents.get(id);
-      return doc
-        ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } }
-        : { deleteOne: { filter: { _id: id } } };
+    const operations: AnyBulkWriteOperation<ProjectedDocument>[] = [...changed].map(([id, position]) => {
+      const doc = documents.get(id)!;
+      const filter = { _id: id, _position: { $lt: position } };
+      return doc === 'delete'
+        ? { deleteOne: { filter } }
+        : { replaceOne: { filter, replacement: doc, upsert: true } };
     });
-    if (operations.length > 0) await collection.bulkWrite(operations, { ordered: true });
+    if (operations.length > 0) await this.write(operations);
+  }
+
+  /** A conditional upsert that meets a newer document fails on its `_id`: that document stays. */
+  private async write(operations: AnyBulkWriteOperation<ProjectedDocument>[]): Promise<void> {
+    try {
+      await this.db
+        .collection<ProjectedDocument>(this.collectionName)
+        .bulkWrite(operations, { ordered: false });
+    } catch (error) {
+      const ownRace =
+        error instanceof MongoBulkWriteError &&
+        error.writeErrors instanceof Array &&
+        error.writeErrors.every((e) => e.code === DUPLICATE_KEY);
+      if (!ownRace) throw error;
+    }
   }
 }

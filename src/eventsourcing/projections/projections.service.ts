@@ -7,7 +7,7 @@ import { EventSerializer } from '../event-store/event-serializer';
 import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { SubscriptionRunner, SubscriptionStatus } from '../subscriptions/subscription-runner';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from '../tokens';
-import { ProjectionDefinition } from './projection-definition';
+import { AnyProjection } from './projection-definition';
 import { ProjectionEngine } from './projection-engine';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
@@ -30,7 +30,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(PROJECTIONS) private readonly definitions: ProjectionDefinition[],
+    @Inject(PROJECTIONS) private readonly definitions: AnyProjection[],
     private readonly serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
   ) {}
@@ -72,7 +72,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  private async startProjection(definition: ProjectionDefinition): Promise<void> {
+  private async startProjection(definition: AnyProjection): Promise<void> {
     await this.resetIfVersionChanged(definition);
     const engine = new ProjectionEngine(this.db, definition);
     await engine.prepare();
@@ -86,7 +86,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** A new version starts its read model again from the first event. */
-  private async resetIfVersionChanged(definition: ProjectionDefinition): Promise<void> {
+  private async resetIfVersionChanged(definition: AnyProjection): Promise<void> {
     const versions = this.db.collection<ProjectionVersionDocument>('projection_versions');
     const stored = await versions.findOne({ _id: definition.name });
     if (stored?.version === definition.version) return;
@@ -105,5 +105,4 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 }
 
-const checkpointName = (definition: ProjectionDefinition) =>
-  `projection:${definition.name}:v${definition.version}`;
+const checkpointName = (definition: AnyProjection) => `projection:${definition.name}:v${definition.version}`;

@@ -1,6 +1,7 @@
-import { Collection, Db } from 'mongodb';
+import { Collection, Db, MongoServerError } from 'mongodb';
+import { storedPosition } from '../event-store/stored-position';
 
-/** An `$all` position; kept as decimal strings in MongoDB so no precision is ever lost. */
+/** An `$all` position. */
 export interface AllPosition {
   commit: bigint;
   prepare: bigint;
@@ -12,6 +13,8 @@ interface CheckpointDocument {
   prepare: string;
   updatedAt: Date;
 }
+
+const DUPLICATE_KEY = 11000;
 
 /** Durable checkpoints of subscriptions: the position of the last event each one handled. */
 export class CheckpointStore {
@@ -26,12 +29,18 @@ export class CheckpointStore {
     return doc ? { commit: BigInt(doc.commit), prepare: BigInt(doc.prepare) } : undefined;
   }
 
+  /** Moves a checkpoint forwards only: a save behind the stored position changes nothing. */
   async save(name: string, position: AllPosition): Promise<void> {
-    await this.collection.updateOne(
-      { _id: name },
-      { $set: { commit: String(position.commit), prepare: String(position.prepare), updatedAt: new Date() } },
-      { upsert: true },
-    );
+    const commit = storedPosition(position.commit);
+    try {
+      await this.collection.updateOne(
+        { _id: name, commit: { $lt: commit } },
+        { $set: { commit, prepare: storedPosition(position.prepare), updatedAt: new Date() } },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
   }
 
   async delete(name: string): Promise<void> {

@@ -1,10 +1,10 @@
-import { given } from '../../../test/support/given-when-then';
+import { given } from '../../eventsourcing/testing/decider-specification';
 import { meetupDecider } from './meetup.decider';
 import { MeetupEvent, MeetupScheduled } from './meetup.events';
 
 const now = new Date('2026-01-01T10:00:00Z');
 const future = new Date('2026-03-01T18:00:00Z');
-const meetupId = 'meetup-1';
+const meetupId = '5f2b7c1e-0d7a-4a53-9a51-2c9e3d0b8f11';
 
 const scheduled: MeetupScheduled = {
   type: 'MeetupScheduled',
@@ -21,7 +21,7 @@ const published: MeetupEvent = { type: 'MeetupPublished', data: { meetupId } };
 const cancelled: MeetupEvent = { type: 'MeetupCancelled', data: { meetupId, reason: 'Venue closed' } };
 
 describe('meetup decider', () => {
-  const schedule = { type: 'ScheduleMeetup' as const, meetupId, ...scheduled.data, startsAt: future, now };
+  const schedule = { type: 'ScheduleMeetup' as const, ...scheduled.data, startsAt: future, now };
 
   it('schedules a draft meetup', () => {
     given(meetupDecider).when(schedule).then([scheduled]);
@@ -45,7 +45,9 @@ describe('meetup decider', () => {
 
   it('publishes a draft, and publishing again changes nothing', () => {
     given(meetupDecider, [scheduled]).when({ type: 'PublishMeetup', meetupId }).then([published]);
-    given(meetupDecider, [scheduled, published]).when({ type: 'PublishMeetup', meetupId }).then([]);
+    given(meetupDecider, [scheduled, published])
+      .when({ type: 'PublishMeetup', meetupId })
+      .thenNothingHappened();
   });
 
   it('refuses to act on a meetup that does not exist', () => {
@@ -68,7 +70,7 @@ describe('meetup decider', () => {
       .thenFails('INVALID_START');
     given(meetupDecider, [scheduled])
       .when({ type: 'RescheduleMeetup', meetupId, startsAt: future, now })
-      .then([]);
+      .thenNothingHappened();
   });
 
   it('cancels once, and then refuses publishing, rescheduling and cancelling', () => {

@@ -1,11 +1,17 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CommandInput } from '../../graphql/command-input';
+import { IsNormalisedUuid } from '../../graphql/uuid';
 import { MeetupStatusEnum } from './meetup.type';
 
-const MEETUP_ID = /^meetup-[0-9a-f-]{36}$/;
-const MEETUP_ID_MESSAGE = 'meetupId must look like meetup-<uuid>';
+/** The fields of every command on an existing meetup. */
+@InputType({ isAbstract: true })
+abstract class MeetupCommandInput extends CommandInput {
+  @Field(() => ID)
+  @IsNormalisedUuid()
+  meetupId!: string;
+}
 
 @InputType()
 export class ScheduleMeetupInput extends CommandInput {
@@ -37,18 +43,10 @@ export class ScheduleMeetupInput extends CommandInput {
 }
 
 @InputType()
-export class PublishMeetupInput extends CommandInput {
-  @Field(() => ID)
-  @Matches(MEETUP_ID, { message: MEETUP_ID_MESSAGE })
-  meetupId!: string;
-}
+export class PublishMeetupInput extends MeetupCommandInput {}
 
 @InputType()
-export class RescheduleMeetupInput extends CommandInput {
-  @Field(() => ID)
-  @Matches(MEETUP_ID, { message: MEETUP_ID_MESSAGE })
-  meetupId!: string;
-
+export class RescheduleMeetupInput extends MeetupCommandInput {
   @Field(() => GraphQLISODateTime)
   @Type(() => Date)
   @IsDate()
@@ -56,11 +54,7 @@ export class RescheduleMeetupInput extends CommandInput {
 }
 
 @InputType()
-export class CancelMeetupInput extends CommandInput {
-  @Field(() => ID)
-  @Matches(MEETUP_ID, { message: MEETUP_ID_MESSAGE })
-  meetupId!: string;
-
+export class CancelMeetupInput extends MeetupCommandInput {
   @Field()
   @IsString()
   @Length(1, 500)

@@ -4,17 +4,14 @@ import { IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-val
 import { Type } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
 import { meetupCatalogProjection } from '../../../projections/meetup-catalog.projection';
-import { CommandResult } from '../../eventsourcing/deciders/command-context';
-import { newStreamIdFor } from '../../eventsourcing/event-store/event-serializer';
+import { aggregateIdFor } from '../../eventsourcing/event-store/deterministic-ids';
+import { CommandInput } from '../../graphql/command-input';
 import { CommandResultType } from '../../graphql/command-result.type';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
-import {
-  CancelMeetupMessage,
-  PublishMeetupMessage,
-  RescheduleMeetupMessage,
-  ScheduleMeetupMessage,
-} from '../commands/meetup.command-messages';
+import { IsNormalisedUuid } from '../../graphql/uuid';
+import { MeetupCommandMessage } from '../commands/meetup-command.handler';
+import { MeetupCommand } from '../domain/meetup.commands';
 import { MeetupCatalogReader } from './meetup-catalog.reader';
 import {
   CancelMeetupInput,
@@ -29,6 +26,18 @@ const CONSISTENT_WITH = {
   nullable: true,
   description: 'A `position` from a mutation: wait until this view includes it (or fail with STALE_READ).',
 };
+
+@ArgsType()
+class MeetupArgs {
+  @Field(() => ID)
+  @IsNormalisedUuid()
+  id!: string;
+
+  @Field(CONSISTENT_WITH)
+  @IsOptional()
+  @IsString()
+  consistentWith?: string;
+}
 
 @ArgsType()
 class MeetupsArgs {
@@ -64,82 +73,52 @@ export class MeetupsResolver {
   ) {}
 
   @Mutation(() => CommandResultType, { description: 'Schedules a draft meetup.' })
-  async scheduleMeetup(
+  scheduleMeetup(
     @Args('input') input: ScheduleMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    const context = commandContext(request, input.commandId ?? randomUUID());
-    const meetupId = newStreamIdFor('meetup', context.commandId);
     const { title, description, city, startsAt, capacity } = input;
-    const command = {
-      type: 'ScheduleMeetup' as const,
-      meetupId,
+    // The new meetup's id comes from the command id, so a retried creation lands on the same one.
+    const commandId = input.commandId ?? randomUUID();
+    return this.send({ ...input, commandId }, request, {
+      type: 'ScheduleMeetup',
+      meetupId: aggregateIdFor(commandId),
       title,
       description,
       city,
       startsAt,
       capacity,
+      ...(request.userId ? { organizerId: request.userId } : {}),
       now: new Date(),
-    };
-    const result = await this.commandBus.execute<ScheduleMeetupMessage, CommandResult>(
-      new ScheduleMeetupMessage(
-        context.userId ? { ...command, organizerId: context.userId } : command,
-        context,
-      ),
-    );
-    return CommandResultType.from(meetupId, result);
+    });
   }
 
   @Mutation(() => CommandResultType, { description: 'Makes a draft meetup public.' })
-  async publishMeetup(
-    @Args('input') input: PublishMeetupInput,
+  publishMeetup(
+    @Args('input') { meetupId, ...input }: PublishMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    const context = commandContext(request, input.commandId);
-    const result = await this.commandBus.execute<PublishMeetupMessage, CommandResult>(
-      new PublishMeetupMessage({ type: 'PublishMeetup', meetupId: input.meetupId }, context),
-    );
-    return CommandResultType.from(input.meetupId, result);
+    return this.send(input, request, { type: 'PublishMeetup', meetupId });
   }
 
   @Mutation(() => CommandResultType, { description: 'Moves a meetup to another start time, in the future.' })
-  async rescheduleMeetup(
-    @Args('input') input: RescheduleMeetupInput,
+  rescheduleMeetup(
+    @Args('input') { meetupId, startsAt, ...input }: RescheduleMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    const context = commandContext(request, input.commandId);
-    const command = {
-      type: 'RescheduleMeetup' as const,
-      meetupId: input.meetupId,
-      startsAt: input.startsAt,
-      now: new Date(),
-    };
-    const result = await this.commandBus.execute<RescheduleMeetupMessage, CommandResult>(
-      new RescheduleMeetupMessage(command, context),
-    );
-    return CommandResultType.from(input.meetupId, result);
+    return this.send(input, request, { type: 'RescheduleMeetup', meetupId, startsAt, now: new Date() });
   }
 
   @Mutation(() => CommandResultType, { description: 'Cancels a meetup, for good.' })
-  async cancelMeetup(
-    @Args('input') input: CancelMeetupInput,
+  cancelMeetup(
+    @Args('input') { meetupId, reason, ...input }: CancelMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    const context = commandContext(request, input.commandId);
-    const result = await this.commandBus.execute<CancelMeetupMessage, CommandResult>(
-      new CancelMeetupMessage(
-        { type: 'CancelMeetup', meetupId: input.meetupId, reason: input.reason },
-        context,
-      ),
-    );
-    return CommandResultType.from(input.meetupId, result);
+    return this.send(input, request, { type: 'CancelMeetup', meetupId, reason });
   }
 
   @Query(() => MeetupType, { nullable: true })
-  async meetup(
-    @Args('id', { type: () => ID }) id: string,
-    @Args('consistentWith', { ...CONSISTENT_WITH, type: () => String }) consistentWith?: string,
-  ): Promise<MeetupType | null> {
+  async meetup(@Args() { id, consistentWith }: MeetupArgs): Promise<MeetupType | null> {
     await this.consistency.waitFor(meetupCatalogProjection.name, consistentWith);
     return this.reader.byId(id);
   }
@@ -148,5 +127,16 @@ export class MeetupsResolver {
   async meetups(@Args() args: MeetupsArgs): Promise<MeetupConnection> {
     await this.consistency.waitFor(meetupCatalogProjection.name, args.consistentWith);
     return this.reader.list(args.filter ?? {}, args.first, args.after);
+  }
+
+  private async send(
+    input: CommandInput,
+    request: GraphQLRequestContext,
+    command: MeetupCommand,
+  ): Promise<CommandResultType> {
+    const result = await this.commandBus.execute(
+      new MeetupCommandMessage(command, commandContext(request, input)),
+    );
+    return CommandResultType.from(command.meetupId, result);
   }
 }

@@ -1,0 +1,119 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  EventStoreDBClient,
+  NO_STREAM,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { EventSerializer } from '../event-store/event-serializer';
+import { CommandContext } from './command-context';
+import { IdempotencyKeyReusedError } from './command-errors';
+
+/** What a command id was first used for, recorded in the command's own stream. */
+export interface CommandAccepted {
+  type: 'CommandAccepted';
+  data: { commandType: string; streamId: string; fingerprint: string };
+}
+
+/** The stream that records which command a command id names. */
+export const commandStreamId = (commandId: string) => `command-${commandId}`;
+
+/**
+ * Command ids are idempotency keys across the whole store: the first command that appends under
+ * an id records what it was (its type, its stream and a fingerprint of its input) in the stream
+ * `command-<id>`, created with NO_STREAM, so the event store itself arbitrates between racing
+ * requests. The same id sent again for anything else is refused.
+ */
+export class IdempotencyKeys {
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly serializer: EventSerializer,
+  ) {}
+
+  claim(streamId: string, command: { type: string }, context: CommandContext): IdempotencyClaim {
+    return new IdempotencyClaim(this.client, this.serializer, context, {
+      commandType: command.type,
+      streamId,
+      fingerprint: fingerprintOf(streamId, command),
+    });
+  }
+}
+
+/** One command's hold on its id. */
+export class IdempotencyClaim {
+  /** True once this claim recorded the id itself, false once it found its own earlier record. */
+  private recorded: boolean | undefined;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly serializer: EventSerializer,
+    private readonly context: CommandContext,
+    private readonly accepted: CommandAccepted['data'],
+  ) {}
+
+  /**
+   * Records the id for this command before its events are appended. True when this call recorded
+   * it: then no event of this command can be in any stream yet. Throws when the id names another
+   * command.
+   */
+  async record(): Promise<boolean> {
+    if (this.recorded !== undefined) return this.recorded;
+    const stream = commandStreamId(this.context.commandId);
+    const event: CommandAccepted = { type: 'CommandAccepted', data: this.accepted };
+    try {
+      // A fresh event id each time: the store must refuse a second record, not take it as a repeat.
+      const [recorded] = this.serializer.serialize(stream, [event], this.context);
+      await this.client.appendToStream(
+        stream,
+        { ...recorded, id: randomUUID() },
+        { expectedRevision: NO_STREAM },
+      );
+      this.recorded = true;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      await this.verify();
+      this.recorded = false;
+    }
+    return this.recorded;
+  }
+
+  /** Refuses the command when its id was first used for something else. */
+  async verify(): Promise<void> {
+    const first = await this.firstUse();
+    if (first && first.fingerprint !== this.accepted.fingerprint) {
+      throw new IdempotencyKeyReusedError(this.context.commandId);
+    }
+  }
+
+  private async firstUse(): Promise<CommandAccepted['data'] | undefined> {
+    let first: CommandAccepted['data'] | undefined;
+    try {
+      // Read to the end (of one event): leaving the loop early would leave the call open.
+      for await (const resolved of this.client.readStream(commandStreamId(this.context.commandId), {
+        maxCount: 1,
+      })) {
+        first = this.serializer.deserialize(resolved)?.data as CommandAccepted['data'] | undefined;
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return first;
+  }
+}
+
+/** A digest of what a command asks of which stream; `now`, when it was decided, is left out. */
+export function fingerprintOf(streamId: string, command: object): string {
+  const { now: _now, ...asked } = command as { now?: unknown };
+  return createHash('sha256')
+    .update(canonicalJson({ streamId, command: asked }))
+    .digest('base64url');
+}
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date) return v;
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+  });
+}
