@@ -50,12 +50,10 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
         return { ...document, startsAt: new Date(event.data.startsAt), revision };
       case 'MeetupCancelled':
         return { ...document, status: 'CANCELLED', revision };
-      default:
-        return unreachable(event);
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
     }
   },
 };
-
-function unreachable(event: never): never {
-  throw new Error(`Unhandled event ${JSON.stringify(event)}`);
-}

@@ -10,6 +10,7 @@ class StreamHistoryArgs {
   @Field()
   @IsString()
   @Length(1, 200)
+  @Matches(/^[^$]/, { message: "streamId must not name one of the server's own $-prefixed streams" })
   streamId!: string;
 
   @Field(() => Int, { defaultValue: 0 })

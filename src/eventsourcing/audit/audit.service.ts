@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventStoreDBClient, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+} from '@eventstore/db-client';
+import { InvalidInputError } from '../../graphql/graphql-error.filter';
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { EVENTSTORE_CLIENT } from '../tokens';
@@ -38,6 +46,11 @@ export class AuditService {
   }
 
   async auditEvents(query: AuditQuery): Promise<RecordedDomainEvent[]> {
+    if (query.after !== undefined && query.after > (await this.headPosition())) {
+      throw new InvalidInputError([
+        { field: 'after', problems: ['after must be a position this store has reached'] },
+      ]);
+    }
     const types = query.types?.length ? new Set(query.types) : undefined;
     const events: RecordedDomainEvent[] = [];
     let scanned = 0;
@@ -54,5 +67,18 @@ export class AuditService {
     }
     await read.cancel().catch(() => undefined);
     return events;
+  }
+
+  /** The commit position of the newest event in the store. */
+  private async headPosition(): Promise<bigint> {
+    let head = -1n;
+    for await (const resolved of this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+      maxCount: 1,
+    })) {
+      head = resolved.event!.position.commit;
+    }
+    return head;
   }
 }

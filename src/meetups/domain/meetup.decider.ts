@@ -24,6 +24,10 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
         return state.status === 'NONE' ? state : { ...state, startsAt: event.data.startsAt };
       case 'MeetupCancelled':
         return state.status === 'NONE' ? state : { ...state, status: 'CANCELLED' };
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
     }
   },
 
@@ -55,6 +59,10 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
       }
       case 'CancelMeetup':
         return [{ type: 'MeetupCancelled', data: { meetupId: state.meetupId, reason: command.reason } }];
+      default: {
+        const unhandled: never = command;
+        return unhandled;
+      }
     }
   },
 };

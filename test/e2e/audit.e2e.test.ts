@@ -1,0 +1,45 @@
+import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+
+const HISTORY = `query History($streamId: String!) { streamHistory(streamId: $streamId) { type } }`;
+const AUDIT = `query Audit($after: String) { auditEvents(after: $after) { type position } }`;
+const SCHEDULE = `mutation { scheduleMeetup(input: { title: "Audit", city: "Lisbon",
+  startsAt: "2040-01-01T18:00:00Z", capacity: 5 }) { id position } }`;
+
+describe('the audit trail', () => {
+  let stores: TestStores;
+  let app: TestApp;
+  beforeAll(async () => {
+    stores = await openStores();
+    app = await startTestApp(stores);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stores?.close();
+  });
+
+  it("refuses the server's own $-prefixed streams", async () => {
+    for (const streamId of ['$all', '$scavenges', '$settings']) {
+      const response = await app.gql(HISTORY, { streamId });
+      expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
+  it('shows domain events only, never the system events a store starts with', async () => {
+    await app.gql(SCHEDULE);
+    const response = await app.gql(AUDIT);
+    expect(response.errors).toBeUndefined();
+    const types = response.data!.auditEvents.map((e: { type: string }) => e.type);
+    expect(types).toContain('MeetupScheduled');
+    expect(types.filter((type: string) => type.startsWith('$'))).toEqual([]);
+  });
+
+  it('refuses a position beyond the end of the store, and pages from the last one', async () => {
+    const scheduled = await app.gql(SCHEDULE);
+    const head = scheduled.data!.scheduleMeetup.position as string;
+    const beyond = await app.gql(AUDIT, { after: String(BigInt(head) + 1_000_000n) });
+    expect(beyond.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const atHead = await app.gql(AUDIT, { after: head });
+    expect(atHead.errors).toBeUndefined();
+    expect(atHead.data!.auditEvents).toEqual([]);
+  });
+});
