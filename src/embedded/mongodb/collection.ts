@@ -118,9 +118,7 @@ export class Collection {
         .slice(skip, skip + limit);
     }
 
-    const matched = [...this.documents.values()].filter((doc) => query.test(doc));
-    if (sort) matched.sort(compareBySort(sort));
-    return matched.slice(skip, skip + limit);
+    return page(this.documents.values(), filter, options);
   }
 
   /** Documents an equality (or `$in`) on an indexed first field narrows the search to. */
@@ -168,6 +166,16 @@ export class Collection {
       keyValue,
     );
   }
+}
+
+/** The documents matching `filter`, sorted, skipped and limited: the plain scan, for any input. */
+export function page(documents: Iterable<Document>, filter: Document, options: FindOptions = {}): Document[] {
+  const query = new Query(filter);
+  const skip = options.skip ?? 0;
+  const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+  const matched = [...documents].filter((doc) => query.test(doc));
+  if (options.sort && Object.keys(options.sort).length > 0) matched.sort(compareBySort(options.sort));
+  return matched.slice(skip, skip + limit);
 }
 
 const isOperatorObject = (value: unknown): value is Document =>

@@ -29,6 +29,15 @@ export const errors = {
   immutableField: (message: string) => new MongoError(66, 'ImmutableField', message),
   invalidNamespace: (message: string) => new MongoError(73, 'InvalidNamespace', message),
   indexOptionsConflict: (message: string) => new MongoError(85, 'IndexOptionsConflict', message),
+  graphContainsCycle: (message: string) => new MongoError(93, 'GraphContainsCycle', message),
+  viewDepthLimitExceeded: (message: string) => new MongoError(149, 'ViewDepthLimitExceeded', message),
+  commandNotSupportedOnView: (message: string) => new MongoError(166, 'CommandNotSupportedOnView', message),
+  /** What any command that needs a collection answers when the namespace is a view. */
+  notACollection: (ns: string) =>
+    new MongoError(166, 'CommandNotSupportedOnView', `Namespace ${ns} is a view, not a collection`),
+  optionNotSupportedOnView: (message: string) => new MongoError(167, 'OptionNotSupportedOnView', message),
+  unrecognizedStage: (stage: string) =>
+    new MongoError(40324, 'Location40324', `Unrecognized pipeline stage name: '${stage}'`),
   duplicateKey: (message: string, keyPattern: Document, keyValue: Document) =>
     new MongoError(11000, 'DuplicateKey', message, { keyPattern, keyValue }),
   tooLarge: (message: string) => new MongoError(10334, 'BSONObjectTooLarge', message),

@@ -1,8 +1,9 @@
 import { Document } from 'bson';
-import { Query } from 'mingo';
-import { CommandHandler, nsOf } from '../command-context';
+import { Aggregator, Query } from 'mingo';
+import { CommandContext, CommandHandler, nsOf } from '../command-context';
 import { IndexSpec } from '../collection-index';
 import { errors } from '../errors';
+import { pipelineError } from './query';
 
 const indexName = (key: Document): string =>
   Object.entries(key)
@@ -11,13 +12,71 @@ const indexName = (key: Document): string =>
 
 const create: CommandHandler = (command, context) => {
   const ns = nsOf(context, command.create);
-  if (context.databases.get(ns)) throw errors.namespaceExists(`Collection ${ns} already exists.`);
+  if (command.viewOn !== undefined) return createView(ns, command, context);
+  if (command.pipeline !== undefined)
+    throw errors.badValue("'pipeline' requires 'viewOn' to also be specified");
+  if (context.databases.exists(ns)) throw errors.namespaceExists(`Collection ${ns} already exists.`);
   context.databases.obtain(ns, context.changes);
   return { ok: 1 };
 };
 
+const WRITING_STAGES = new Set(['$out', '$merge']);
+
+function createView(ns: string, command: Document, context: CommandContext): Document {
+  const { viewOn } = command;
+  if (typeof viewOn !== 'string') {
+    throw errors.typeMismatch(
+      `BSON field 'create.viewOn' is the wrong type '${typeName(viewOn)}', expected type 'string'`,
+    );
+  }
+  if (viewOn.length === 0) throw errors.badValue("'viewOn' cannot be empty");
+  const name = ns.slice(context.db.length + 1);
+  if (name === 'system.views') throw errors.invalidNamespace(`Cannot create a view called '${name}'`);
+  if (name.startsWith('system.')) throw errors.invalidNamespace(`Invalid system namespace: ${ns}`);
+  const pipeline = command.pipeline ?? [];
+  if (!Array.isArray(pipeline)) {
+    throw errors.typeMismatch(
+      `BSON field 'create.pipeline' is the wrong type '${typeName(pipeline)}', expected type 'array'`,
+    );
+  }
+  pipeline.forEach((stage: unknown, at) => {
+    if (
+      typeof stage !== 'object' ||
+      stage === null ||
+      Array.isArray(stage) ||
+      Object.keys(stage).length !== 1
+    ) {
+      throw errors.typeMismatch('Each element of the pipeline must be an object with exactly one field');
+    }
+    const name = Object.keys(stage)[0];
+    if (WRITING_STAGES.has(name)) {
+      throw errors.optionNotSupportedOnView(
+        `The aggregation stage ${name} in location ${at} of the pipeline cannot be used in the view definition of ${ns} because it writes to disk`,
+      );
+    }
+  });
+  // Refuse, as MongoDB does, a pipeline that cannot run: unknown stages or operators.
+  try {
+    new Aggregator(pipeline as Document[]).run([]);
+  } catch (error) {
+    throw pipelineError(error);
+  }
+  context.databases.createView(ns, viewOn, pipeline as Document[], context.changes);
+  return { ok: 1 };
+}
+
+const typeName = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'array'
+      : typeof value === 'object'
+        ? 'object'
+        : typeof value;
+
 const drop: CommandHandler = (command, context) => {
   const ns = nsOf(context, command.drop);
+  if (context.databases.dropView(ns, context.changes)) return { ns, ok: 1 };
   const collection = context.databases.get(ns);
   const nIndexesWas = collection?.indexes.length ?? 0;
   context.databases.drop(ns, context.changes);
@@ -31,15 +90,20 @@ const dropDatabase: CommandHandler = (_command, context) => {
 
 const listCollections: CommandHandler = (command, context) => {
   const filter = new Query((command.filter as Document) ?? {});
-  const entries = context.databases
-    .namespacesOf(context.db)
-    .map((ns) => ({
-      name: ns.slice(context.db.length + 1),
-      type: 'collection',
-      options: {},
-      info: { readOnly: false },
-      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-    }))
+  const collections = context.databases.namespacesOf(context.db).map((ns) => ({
+    name: ns.slice(context.db.length + 1),
+    type: 'collection',
+    options: {},
+    info: { readOnly: false },
+    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+  }));
+  const views = context.databases.viewsOf(context.db).map(([name, view]) => ({
+    name,
+    type: 'view',
+    options: { viewOn: view.viewOn, pipeline: view.pipeline },
+    info: { readOnly: true },
+  }));
+  const entries = [...collections, ...views]
     .filter((entry) => filter.test(entry))
     .map((entry) => (command.nameOnly ? { name: entry.name, type: entry.type } : entry));
   return context.cursors.first(`${context.db}.$cmd.listCollections`, entries, undefined);
@@ -65,6 +129,8 @@ const createIndexes: CommandHandler = (command, context) => {
   if (!Array.isArray(specs) || specs.length === 0)
     throw errors.badValue("'indexes' must be a non-empty array");
   const ns = nsOf(context, command.createIndexes);
+  if (context.databases.view(ns))
+    throw errors.commandNotSupportedOnView(`Cannot create indexes on a view: ${ns}`);
   const existed = !!context.databases.get(ns);
   const collection = context.databases.obtain(ns, context.changes);
   const before = collection.indexes.length;
@@ -103,6 +169,7 @@ const createIndexes: CommandHandler = (command, context) => {
 
 const listIndexes: CommandHandler = (command, context) => {
   const ns = nsOf(context, command.listIndexes);
+  if (context.databases.view(ns)) throw errors.notACollection(ns);
   const collection = context.databases.get(ns);
   if (!collection) throw errors.namespaceNotFound(`ns does not exist: ${ns}`);
   const indexes = collection.indexSpecs.map((spec) => ({ v: 2, ...spec }));
@@ -111,6 +178,7 @@ const listIndexes: CommandHandler = (command, context) => {
 
 const dropIndexes: CommandHandler = (command, context) => {
   const ns = nsOf(context, command.dropIndexes);
+  if (context.databases.view(ns)) throw errors.notACollection(ns);
   const collection = context.databases.get(ns);
   if (!collection) throw errors.namespaceNotFound(`ns not found ${ns}`);
   const nIndexesWas = collection.indexes.length;

@@ -64,9 +64,11 @@ const withErrors = (reply: Document, writeErrors: WriteError[]): Document =>
 const insert: CommandHandler = (command, context) => {
   const documents = command.documents as Document[];
   if (!Array.isArray(documents)) throw errors.typeMismatch("'documents' must be an array");
-  const collection = context.databases.obtain(nsOf(context, command.insert), context.changes);
+  const ns = nsOf(context, command.insert);
+  const collection = context.databases.view(ns) ? undefined : context.databases.obtain(ns, context.changes);
   let n = 0;
   const writeErrors = eachStatement(documents, command.ordered !== false, (doc) => {
+    if (!collection) throw errors.notACollection(ns);
     validateDocument(doc);
     collection.insert(doc, context.changes);
     n++;
@@ -163,11 +165,13 @@ function updateDocuments(
 const update: CommandHandler = (command, context) => {
   const updates = command.updates as Document[];
   if (!Array.isArray(updates)) throw errors.typeMismatch("'updates' must be an array");
-  const collection = context.databases.obtain(nsOf(context, command.update), context.changes);
+  const ns = nsOf(context, command.update);
+  const collection = context.databases.view(ns) ? undefined : context.databases.obtain(ns, context.changes);
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
   const writeErrors = eachStatement(updates, command.ordered !== false, (spec, index) => {
+    if (!collection) throw errors.notACollection(ns);
     const outcome = updateDocuments(collection, context, spec as never);
     n += outcome.matched;
     nModified += outcome.modified;
@@ -182,9 +186,12 @@ const update: CommandHandler = (command, context) => {
 const remove: CommandHandler = (command, context) => {
   const deletes = command.deletes as Document[];
   if (!Array.isArray(deletes)) throw errors.typeMismatch("'deletes' must be an array");
-  const collection = context.databases.get(nsOf(context, command.delete));
+  const ns = nsOf(context, command.delete);
+  const collection = context.databases.get(ns);
+  const onView = context.databases.view(ns) !== undefined;
   let n = 0;
   const writeErrors = eachStatement(deletes, command.ordered !== false, (spec) => {
+    if (onView) throw errors.notACollection(ns);
     if (!collection) return;
     const limit = Number(spec.limit ?? 0);
     if (limit !== 0 && limit !== 1)
@@ -199,6 +206,7 @@ const remove: CommandHandler = (command, context) => {
 
 const findAndModify: CommandHandler = (command, context) => {
   const ns = nsOf(context, command.findAndModify ?? command.findandmodify);
+  if (context.databases.view(ns)) throw errors.notACollection(ns);
   const query = (command.query as Document) ?? {};
   const fields = command.fields as Document | undefined;
   const view = (doc: Document | undefined) => (doc ? project([doc], fields)[0] : null);
