@@ -7,7 +7,7 @@ import { MeetupStatusEnum } from './meetup.type';
 
 /** The fields of every command on an existing meetup. */
 @InputType({ isAbstract: true })
-abstract class MeetupCommandInput extends CommandInput {
+export abstract class MeetupCommandInput extends CommandInput {
   @Field(() => ID)
   @IsNormalisedUuid()
   meetupId!: string;
