@@ -7,11 +7,17 @@ const DEFAULT_WINDOW = 32;
 
 export interface EventFilter {
   matches(event: StoredEvent): boolean;
-  /** Events scanned between two checkpoints of a filtered subscription. */
+  /** The most events one page of a filtered read scans (`maxSearchWindow`). */
+  searchWindow: number;
+  /** Events scanned between two checkpoints of a filtered subscription: window × multiplier. */
   checkpointInterval: number;
 }
 
-export const NO_FILTER: EventFilter = { matches: () => true, checkpointInterval: Infinity };
+export const NO_FILTER: EventFilter = {
+  matches: () => true,
+  searchWindow: Infinity,
+  checkpointInterval: Infinity,
+};
 
 export function compileFilter(options: ReadReq.Options.FilterOptions | undefined): EventFilter {
   if (!options) return NO_FILTER;
@@ -23,6 +29,7 @@ export function compileFilter(options: ReadReq.Options.FilterOptions | undefined
   const multiplier = Math.max(1, options.getCheckpointintervalmultiplier());
   return {
     matches: onType ? (event) => test(event.type) : (event) => test(event.streamId),
+    searchWindow: window,
     checkpointInterval: window * multiplier,
   };
 }

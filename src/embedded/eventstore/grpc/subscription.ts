@@ -14,6 +14,60 @@ const PAGE_SIZE = 500;
 export type SubscriptionTarget =
   { kind: 'all'; after: number; filter: EventFilter } | { kind: 'stream'; streamId: string; after: number };
 
+/** The matching events one page of EventStoreDB's filtered `$all` reads returns at most. */
+const FILTERED_PAGE_SIZE = 32;
+
+/**
+ * When a filtered `$all` subscription sends checkpoints, as KurrentDB does (its
+ * `Enumerator.AllSubscriptionFiltered`, `AllReader` and `SubscriptionsService`). Both counts are
+ * of events scanned, matching the filter or not:
+ *
+ * - catching up, events are read in pages that end after 32 matching events or `maxSearchWindow`
+ *   scanned ones; at the end of a page, once the events scanned since catching up began reach
+ *   `checkpointInterval × maxSearchWindow`, one checkpoint is sent and the count keeps the rest.
+ *   Reaching the end of the log sends one more;
+ * - live, every `checkpointInterval × maxSearchWindow` events appended since the subscription
+ *   started send one (those counted while catching up included).
+ */
+class CheckpointCadence {
+  private pageScanned = 0;
+  private pageMatched = 0;
+  private catchUpScanned = 0;
+  private appended = 0;
+
+  constructor(private readonly filter: EventFilter) {}
+
+  get enabled(): boolean {
+    return Number.isFinite(this.filter.checkpointInterval);
+  }
+
+  startCatchUp(alreadyScanned: number): void {
+    this.pageScanned = alreadyScanned;
+    this.pageMatched = 0;
+    this.catchUpScanned = 0;
+  }
+
+  /** An event scanned while catching up; true when its page ends with a checkpoint due. */
+  scanned(matched: boolean): boolean {
+    this.pageScanned++;
+    if (matched) this.pageMatched++;
+    if (this.pageMatched < FILTERED_PAGE_SIZE && this.pageScanned < this.filter.searchWindow) return false;
+    this.catchUpScanned += this.pageScanned;
+    this.pageScanned = 0;
+    this.pageMatched = 0;
+    if (this.catchUpScanned < this.filter.checkpointInterval) return false;
+    this.catchUpScanned %= this.filter.checkpointInterval;
+    return true;
+  }
+
+  /** An event appended to the log; true when a live checkpoint is due. */
+  append(): boolean {
+    if (++this.appended < this.filter.checkpointInterval) return false;
+    this.appended = 0;
+    return true;
+  }
+}
+
 /**
  * A catch-up subscription. It reads stored events page by page until none are left, then turns
  * live and takes appended events straight from the log's notifications. Both happen on one
@@ -24,8 +78,11 @@ export class Subscription {
   private cursor: number;
   private live = false;
   private closed = false;
-  private scannedSinceCheckpoint = 0;
+  /** Whether catching up ends with a checkpoint: not when the subscription starts at the end. */
+  private checkpointOnCaughtUp: boolean;
+  private lastCheckpoint = -1;
   private readonly filter: EventFilter;
+  private readonly cadence: CheckpointCadence;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -35,6 +92,11 @@ export class Subscription {
   ) {
     this.cursor = target.after;
     this.filter = target.kind === 'all' ? target.filter : NO_FILTER;
+    this.cadence = new CheckpointCadence(this.filter);
+    this.checkpointOnCaughtUp = this.cadence.enabled && log.allEventsAfter(target.after, 1).length > 0;
+    // Reading forwards from a position includes the event there: it is scanned, not sent again.
+    const [atStart] = this.cadence.enabled ? log.allEventsAfter(target.after - 1, 1) : [];
+    this.cadence.startCatchUp(atStart?.position === target.after ? 1 : 0);
     this.unsubscribe = log.onAppend((events) => this.onAppended(events));
     for (const event of ['cancelled', 'close', 'error', 'finish']) call.once(event, () => this.close());
   }
@@ -54,7 +116,10 @@ export class Subscription {
           return;
         }
         for (const event of page) {
-          if (!this.deliver(event)) await drained(this.call);
+          let writable = this.deliver(event);
+          if (this.cadence.enabled && this.cadence.scanned(this.filter.matches(event)))
+            writable = this.checkpoint() && writable;
+          if (!writable) await drained(this.call);
           if (this.closed) return;
         }
       }
@@ -71,26 +136,38 @@ export class Subscription {
 
   private goLive(): void {
     this.live = true;
-    const filtered = Number.isFinite(this.filter.checkpointInterval);
-    if (filtered && this.scannedSinceCheckpoint > 0) this.checkpoint();
+    if (this.checkpointOnCaughtUp) this.checkpoint();
+    this.checkpointOnCaughtUp = this.cadence.enabled;
     this.call.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
   }
 
   private onAppended(events: StoredEvent[]): void {
-    if (!this.live || this.closed) return;
+    if (this.closed) return;
     for (const event of events) {
+      const checkpointDue = this.cadence.enabled && this.cadence.append();
+      if (!this.live) continue;
       if (this.target.kind === 'stream') {
         if (event.streamId !== this.target.streamId) continue;
         // As a read would: events the stream's metadata hides (a `$tb` ahead, a batch longer
         // than `$maxCount`) are skipped.
         if (!this.log.isReadable(event)) continue;
       }
-      if (this.deliver(event)) continue;
-      this.live = false;
-      this.call.write(new ReadResp().setFellBehind(new ReadResp.FellBehind()));
-      void drained(this.call).then(() => this.catchUp());
+      let writable = this.deliver(event);
+      if (checkpointDue) writable = this.checkpoint() && writable;
+      if (writable) continue;
+      this.fallBehind();
       return;
     }
+  }
+
+  /** The client is slower than the live rate: it gets what follows from the log instead. */
+  private fallBehind(): void {
+    this.live = false;
+    this.call.write(new ReadResp().setFellBehind(new ReadResp.FellBehind()));
+    // As KurrentDB does, a checkpoint before catching up again keeps one within every interval.
+    if (this.cadence.enabled) this.checkpoint();
+    this.cadence.startCatchUp(0);
+    void drained(this.call).then(() => this.catchUp());
   }
 
   /** Sends the event if it passes the filter; false when the client needs time to catch up. */
@@ -100,15 +177,13 @@ export class Subscription {
       this.fail(streamDeletedError(this.target.streamId));
       return true;
     }
-    let writable = true;
-    if (this.filter.matches(event)) writable = this.call.write(encodeReadEvent(event));
-    if (++this.scannedSinceCheckpoint >= this.filter.checkpointInterval)
-      writable = this.checkpoint() && writable;
-    return writable;
+    return this.filter.matches(event) ? this.call.write(encodeReadEvent(event)) : true;
   }
 
+  /** A checkpoint at the last event scanned; never one at or before the previous one. */
   private checkpoint(): boolean {
-    this.scannedSinceCheckpoint = 0;
+    if (this.cursor <= this.lastCheckpoint || this.cursor < 0) return true;
+    this.lastCheckpoint = this.cursor;
     const checkpoint = new ReadResp.Checkpoint()
       .setCommitPosition(String(this.cursor))
       .setPreparePosition(String(this.cursor));
