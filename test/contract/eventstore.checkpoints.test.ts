@@ -120,6 +120,17 @@ describeEmbedded('embedded event store: checkpoint cadence of filtered $all subs
     expect(watched.checkpoints).toEqual(expected.map((n) => watched!.events[n - 1]));
   });
 
+  it('the same 384 among 768 others give 19: a window of 32 scanned ends every page', async () => {
+    await appendMatching(es.client, 'Matching', 384, 2);
+    watched = watch(es.client, 'Matching', START, { checkpointInterval: 2 });
+    await watched.caughtUp;
+    expect(watched.events).toHaveLength(384);
+    // 1,153 events scanned with the system event: 18 checkpoints at every 64th, one on catching up.
+    expect(watched.checkpoints).toHaveLength(19);
+    // The last is at the last event scanned: one of the two after the last matching event.
+    expect(watched.checkpoints[18].commit).toBeGreaterThan(watched.events[383].commit);
+  });
+
   it('checkpoints only at the end of a page: window 48 pages by 32 matching events', async () => {
     await appendMatching(es.client, 'Matching', 200);
     watched = watch(es.client, 'Matching', START, { checkpointInterval: 1, maxSearchWindow: 48 });

@@ -82,6 +82,19 @@ describe('EventStoreDB contract: stream metadata limits reads and subscriptions'
     expect(await subscribeUntilLive(stream, 2)).toEqual([18, 19, 20]);
   });
 
+  it('maxCount: live events are delivered as appended, a batch longer than maxCount whole', async () => {
+    const stream = uniqueStream();
+    await es.client.appendToStream(stream, numbered(20));
+    await es.client.setStreamMetadata(stream, { maxCount: 2 });
+    const received = collect(es.client.subscribeToStream(stream, { fromRevision: START }));
+    await waitFor(() => received.length === 2);
+    await es.client.appendToStream(stream, numbered(5, 20));
+    await waitFor(() => received.length === 7);
+    expect(received.map((e) => e.revision)).toEqual([18, 19, 20, 21, 22, 23, 24]);
+    // A read made now goes through the metadata.
+    expect(revisions(await readAllOf(es.client, stream))).toEqual([23, 24]);
+  });
+
   it('maxCount: a subscription from a revision before the window starts at the window', async () => {
     const stream = uniqueStream();
     await es.client.appendToStream(stream, numbered(10));

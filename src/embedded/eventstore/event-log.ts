@@ -314,16 +314,6 @@ export class EventLog {
     return this.toEvents(this.stmt.streamReadable.all(state.id, from, Number.MAX_SAFE_INTEGER, since, limit));
   }
 
-  /** Whether a stream read would return this event now: for events delivered live. */
-  isReadable(event: StoredEvent): boolean {
-    const state = this.streams.get(event.streamId);
-    if (!state) return false;
-    return (
-      event.revision >= lowestReadable(event.streamId, state) &&
-      event.created >= oldestReadable(state, Date.now())
-    );
-  }
-
   isTombstoned(streamId: string): boolean {
     return this.streams.get(streamId)?.tombstoned ?? false;
   }

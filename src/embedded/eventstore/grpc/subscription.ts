@@ -146,12 +146,9 @@ export class Subscription {
     for (const event of events) {
       const checkpointDue = this.cadence.enabled && this.cadence.append();
       if (!this.live) continue;
-      if (this.target.kind === 'stream') {
-        if (event.streamId !== this.target.streamId) continue;
-        // As a read would: events the stream's metadata hides (a `$tb` ahead, a batch longer
-        // than `$maxCount`) are skipped.
-        if (!this.log.isReadable(event)) continue;
-      }
+      // Live events are delivered as appended, without the stream's metadata limits, as on
+      // EventStoreDB (catching up reads through them).
+      if (this.target.kind === 'stream' && event.streamId !== this.target.streamId) continue;
       let writable = this.deliver(event);
       if (checkpointDue) writable = this.checkpoint() && writable;
       if (writable) continue;
