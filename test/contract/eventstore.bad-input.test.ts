@@ -9,17 +9,7 @@ import { AppendReq, AppendResp, ReadReq, ReadResp } from '@eventstore/db-client/
 import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
 import { EventStoreFixture, openEventStore, uniqueStream } from '../support/eventstore';
 import { readAllOf, waitFor } from '../support/read';
-
-/** The host:port of an `esdb://host:port?tls=false` connection string. */
-/** gRPC's length-prefixed message framing, for requests sent over raw HTTP/2. */
-function grpcFrame(message: { serializeBinary(): Uint8Array }): Buffer {
-  const body = Buffer.from(message.serializeBinary());
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(body.length, 1);
-  return Buffer.concat([header, body]);
-}
-
-const addressOf = (url: string) => new URL(url.replace(/^esdb(\+discover)?:/, 'http:')).host;
+import { addressOf, grpcFrame } from './eventstore.raw-grpc';
 
 describe('EventStoreDB contract: bad input', () => {
   let es: EventStoreFixture;
