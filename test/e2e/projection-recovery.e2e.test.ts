@@ -3,6 +3,7 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db, MongoClient } from 'mongodb';
 import { meetupCatalogProjection } from '../../projections/meetup-catalog.projection';
 import { EventSourcedRepository } from '../../src/eventsourcing/deciders/event-sourced-repository';
+import { COMMAND_ACCEPTED } from '../../src/eventsourcing/deciders/idempotency-keys';
 import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
 import { ProjectionEngine } from '../../src/eventsourcing/projections/projection-engine';
@@ -158,8 +159,11 @@ describe('projections under failure', () => {
     expect(failures).toBe(3);
     const all: string[] = [];
     for await (const resolved of client.readAll()) {
-      if (resolved.event && !resolved.event.type.startsWith('$') && resolved.event.position!.commit <= last) {
-        all.push(resolved.event.id);
+      const event = resolved.event;
+      // Consumers see domain events only: no system events, no command records.
+      const domain = event && !event.type.startsWith('$') && event.type !== COMMAND_ACCEPTED;
+      if (domain && event.position!.commit <= last) {
+        all.push(event.id);
       }
     }
     expect(seen).toEqual(all);

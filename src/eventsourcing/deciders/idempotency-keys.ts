@@ -9,9 +9,11 @@ import { EventSerializer } from '../event-store/event-serializer';
 import { CommandContext } from './command-context';
 import { IdempotencyKeyReusedError } from './command-errors';
 
+export const COMMAND_ACCEPTED = 'CommandAccepted';
+
 /** What a command id was first used for, recorded in the command's own stream. */
 export interface CommandAccepted {
-  type: 'CommandAccepted';
+  type: typeof COMMAND_ACCEPTED;
   data: { commandType: string; streamId: string; fingerprint: string };
 }
 
@@ -59,7 +61,7 @@ export class IdempotencyClaim {
   async record(): Promise<boolean> {
     if (this.recorded !== undefined) return this.recorded;
     const stream = commandStreamId(this.context.commandId);
-    const event: CommandAccepted = { type: 'CommandAccepted', data: this.accepted };
+    const event: CommandAccepted = { type: COMMAND_ACCEPTED, data: this.accepted };
     try {
       // A fresh event id each time: the store must refuse a second record, not take it as a repeat.
       const [recorded] = this.serializer.serialize(stream, [event], this.context);

@@ -1,11 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AllStreamResolvedEvent,
-  EventStoreDBClient,
-  excludeSystemEvents,
-  START,
-} from '@eventstore/db-client';
+import { AllStreamResolvedEvent, EventStoreDBClient, eventTypeFilter, START } from '@eventstore/db-client';
+import { COMMAND_ACCEPTED } from '../deciders/idempotency-keys';
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { AllPosition, CheckpointStore } from './checkpoint-store';
@@ -31,6 +27,9 @@ export interface SubscriptionRunnerOptions {
   maxBackoffMs?: number;
   log?: (message: string) => void;
 }
+
+/** Domain events only: neither the server's own (`$…`) nor the command records of IdempotencyKeys. */
+const DOMAIN_EVENTS = eventTypeFilter({ regex: `^(?!\\$|${COMMAND_ACCEPTED}$)` });
 
 interface Pending {
   event: RecordedDomainEvent | undefined;
@@ -149,7 +148,7 @@ export class SubscriptionRunner extends EventEmitter {
     this.state = 'catching-up';
     const subscription = this.client.subscribeToAll({
       fromPosition: this.position ?? START,
-      filter: excludeSystemEvents(),
+      filter: DOMAIN_EVENTS,
     });
     this.subscription = subscription;
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
