@@ -4,6 +4,7 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { redirectBrowsersToPlayground } from './graphql/playground.controller';
 import { QUERY_LIMITS } from './graphql/query-limits';
 
 export interface RunningApp {
@@ -36,9 +37,12 @@ export async function startApp(
     }
     const app = await NestFactory.create<NestFastifyApplication>(
       module,
-      new FastifyAdapter({ bodyLimit: QUERY_LIMITS.maxBodyBytes }),
-      { logger },
+      new FastifyAdapter(httpOptions(config)),
+      {
+        logger,
+      },
     );
+    if (config.playground) redirectBrowsersToPlayground(app.getHttpAdapter().getInstance());
     await app.listen(config.port, '127.0.0.1');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -47,6 +51,24 @@ export async function startApp(
     await closeConnections();
     throw error;
   }
+}
+
+/**
+ * Bounded requests: a body over the limit is refused, and a client has `requestTimeoutMs` to send a
+ * whole request (headers within the same bound), so slow trickles cannot hold connections open.
+ * Node checks the bound at `connectionsCheckingInterval`, so a trickle is cut within twice it.
+ */
+function httpOptions(config: AppConfig) {
+  const timeout = config.requestTimeoutMs;
+  return {
+    bodyLimit: QUERY_LIMITS.maxBodyBytes,
+    requestTimeout: timeout,
+    http: {
+      requestTimeout: timeout,
+      headersTimeout: Math.min(timeout, 60_000),
+      connectionsCheckingInterval: Math.min(timeout, 1000),
+    },
+  };
 }
 
 const once = (close: () => Promise<void>): (() => Promise<void>) => {

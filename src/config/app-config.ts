@@ -16,6 +16,10 @@ export interface AppConfig {
   introspection: boolean;
   /** How long a query with `consistentWith` waits for the read model. */
   consistencyTimeoutMs: number;
+  /** How many queries may wait for a read model at once; beyond, STALE_READ at once. */
+  consistencyMaxWaiters: number;
+  /** How long a client has to send a whole request (headers and body). */
+  requestTimeoutMs: number;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -73,6 +77,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     playground: bool('GRAPHQL_PLAYGROUND', !production),
     introspection: bool('GRAPHQL_INTROSPECTION', !production),
     consistencyTimeoutMs: int('CONSISTENCY_TIMEOUT_MS', 5000, 0, 60_000),
+    consistencyMaxWaiters: int('CONSISTENCY_MAX_WAITERS', 1000, 0, 1_000_000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
   };
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(config.mongoDatabase)) {
     problems.push(`MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got '${config.mongoDatabase}'`);

@@ -1,5 +1,5 @@
-import { ArgumentsHost, BadRequestException, Catch, Logger } from '@nestjs/common';
-import { GqlExceptionFilter } from '@nestjs/graphql';
+import { ArgumentsHost, BadRequestException, Catch, HttpException, Logger } from '@nestjs/common';
+import { GqlContextType, GqlExceptionFilter } from '@nestjs/graphql';
 import { ValidationError } from 'class-validator';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../eventsourcing/deciders/domain-error';
@@ -34,7 +34,9 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
 export class GraphQLErrorFilter implements GqlExceptionFilter {
   private readonly logger = new Logger('GraphQL');
 
-  catch(exception: unknown, _host: ArgumentsHost): GraphQLError {
+  catch(exception: unknown, host: ArgumentsHost): GraphQLError | HttpException {
+    // Outside GraphQL (an unknown path, the playground), Nest answers HTTP errors itself, unlogged.
+    if (host.getType<GqlContextType>() !== 'graphql' && exception instanceof HttpException) return exception;
     if (exception instanceof GraphQLError) return exception;
     if (exception instanceof DomainError) {
       return new GraphQLError(exception.message, {

@@ -1,9 +1,10 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { AppConfig } from '../config/app-config';
-import { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
-import mercurius, { MercuriusContext } from 'mercurius';
-import { ErrorCodes } from './error-codes';
-import { checkComplexity, queryLimitRules } from './query-limits';
+import { withStrictDateTime } from './date-time.scalar';
+import { createErrorFormatter } from './error-formatter';
+import { limitRules, QUERY_LIMITS } from './query-limits';
+import { createRequestChecks } from './request-checks';
 import { requestContext } from './request-context';
 
 /** GraphQL over Mercurius (Fastify), code-first, with the security baseline switched on. */
@@ -13,40 +14,18 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    transformSchema: withStrictDateTime,
     graphiql: false,
     allowBatchedQueries: false,
     csrfPrevention: true,
-    validationRules: queryLimitRules(config.introspection),
-    hooks: {
-      preExecution: async (
-        schema: GraphQLSchema,
-        document: DocumentNode,
-        _context: unknown,
-        variables: Record<string, unknown>,
-      ) => checkComplexity(schema, document, variables),
-    },
-    errorFormatter: (
-      execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
-      context: MercuriusContext,
-    ) => {
-      const formatted = mercurius.defaultErrorFormatter(execution, context);
-      const errors = formatted.response.errors?.map((error) => ({
-        ...error,
-        extensions: { code: codeFor(error.message, formatted.statusCode), ...error.extensions },
-      }));
-      return { ...formatted, response: { ...formatted.response, ...(errors ? { errors } : {}) } };
-    },
+    // Every request is checked, and refused with its error codes, before Mercurius sees it.
+    additionalRouteOptions: { preHandler: createRequestChecks({ introspection: config.introspection }) },
+    // A second line, should a document ever reach Mercurius unchecked.
+    graphql: { parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } },
+    validationRules: [...limitRules(), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+    errorFormatter: createErrorFormatter(),
     context: (request: { headers: Record<string, string | string[] | undefined> }) => ({
       request: requestContext(request.headers),
     }),
   } as MercuriusDriverConfig;
-}
-
-/** Errors raised before any resolver runs carry a code too. */
-function codeFor(message: string, statusCode: number): string {
-  if (message.startsWith('Syntax Error')) return ErrorCodes.GRAPHQL_PARSE_FAILED;
-  // Values the schema's types refuse, such as a date that is not one.
-  if (/^Variable "\$\w+" got invalid value/.test(message)) return ErrorCodes.BAD_USER_INPUT;
-  if (statusCode === 400) return ErrorCodes.GRAPHQL_VALIDATION_FAILED;
-  return ErrorCodes.INTERNAL_SERVER_ERROR;
 }

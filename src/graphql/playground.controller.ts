@@ -1,5 +1,5 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -78,4 +78,17 @@ export class PlaygroundController {
     }
     void reply.header('content-type', asset.type).header('cache-control', 'public, max-age=86400').send(body);
   }
+}
+
+/**
+ * A browser opening the API's URL (a GET that accepts HTML, as a navigation does) is sent to the
+ * playground, as Apollo Server and GraphQL Yoga do; GraphQL clients, which ask for JSON, are not.
+ */
+export function redirectBrowsersToPlayground(fastify: FastifyInstance, apiPath = '/graphql'): void {
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'GET' || request.routeOptions.url !== apiPath) return;
+    const accept = request.headers.accept ?? '';
+    if (!accept.includes('text/html')) return;
+    return reply.redirect('/graphiql', 302);
+  });
 }

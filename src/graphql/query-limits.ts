@@ -1,127 +1,101 @@
-import {
-  DocumentNode,
-  FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  SelectionSetNode,
-  GraphQLSchema,
-  NoSchemaIntrospectionCustomRule,
-  ValidationContext,
-  ValidationRule,
-} from 'graphql';
-import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { DocumentNode, GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import { ErrorCodes } from './error-codes';
+import { codedError } from './request-refusal';
 
 export const QUERY_LIMITS = {
-  /** Nesting depth of a query. */
-  maxDepth: 10,
-  /** One per field, times `first`/`limit` of lists: bounds the work one request can ask for. */
-  maxComplexity: 5000,
-  maxAliases: 30,
   /** Bytes of one request body. */
   maxBodyBytes: 256 * 1024,
+  /** Characters of the query text itself; variables carry long values. Bounds the parse caches. */
+  maxQueryLength: 64 * 1024,
+  /** Lexical tokens of the query text (names, punctuation, values; not comments). */
+  maxTokens: 1000,
+  /** Nesting of fields in an operation, fragments flattened; introspection (`__schema`) not counted. */
+  maxDepth: 10,
+  maxAliases: 30,
+  maxDirectives: 20,
+  /** Roughly 100 bytes of response per unit: see `COST_MODEL`. */
+  maxCost: 10_000,
 } as const;
 
-/** Too many aliases let one request repeat an expensive field many times. */
-const aliasLimit: ValidationRule = (context: ValidationContext) => {
-  let aliases = 0;
-  return {
-    Field(node) {
-      if (node.alias && ++aliases === QUERY_LIMITS.maxAliases + 1) {
-        context.reportError(
-          new GraphQLError(`Query uses more than ${QUERY_LIMITS.maxAliases} aliases.`, {
-            nodes: [node],
-            extensions: { code: ErrorCodes.QUERY_TOO_COMPLEX },
-          }),
-        );
-      }
-    },
-  };
+/**
+ * What one request may cost. A field costs 1 (or its weight below, or its `@Field({ complexity })`)
+ * plus, for a field with a selection, its selection's cost times the list size it asks for
+ * (`first`, `last` or `limit`, given or by default). Weights follow how large a value can be:
+ * a unit is about 100 bytes of response.
+ */
+export const COST_MODEL = {
+  listSizeArguments: ['first', 'last', 'limit'],
+  /** `Type.field` → weight. */
+  fieldWeights: {
+    'Meetup.description': 50,
+    'RecordedEvent.data': 50,
+    'RecordedEvent.metadata': 5,
+  } as Record<string, number>,
+  /** Scalar type → weight of any field of that type not listed above. */
+  scalarWeights: { JSON: 50 } as Record<string, number>,
 };
 
-/** Lists count as many times as they may return items. */
-function listSizeEstimator({
-  args,
-  childComplexity,
-}: {
-  args: Record<string, unknown>;
-  childComplexity: number;
-}) {
-  const size = Number(args.first ?? args.limit ?? 1);
-  return Number.isFinite(size) && size > 1 ? 1 + size * childComplexity : undefined;
-}
-
-/**
- * Bounds how deeply an operation nests. Introspection fields (`__schema`, `__type`) are not
- * counted: GraphiQL's own introspection query is deeper than any application query needs to be.
- */
-export const depthLimit =
-  (maxDepth: number): ValidationRule =>
-  (context: ValidationContext) => {
-    const fragments = new Map(
-      context
-        .getDocument()
-        .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-        .map((d) => [d.name.value, d]),
+/** Armor reports `Syntax Error: …`; the limit's own message, with its code, reads better. */
+const report =
+  (limit: string) =>
+  (context: ValidationContext | null, error: GraphQLError): void => {
+    context?.reportError(
+      codedError(ErrorCodes.QUERY_TOO_COMPLEX, error.message.replace(/^Syntax Error: /, ''), {
+        extensions: { limit },
+      }),
     );
-    const depthOf = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
-      if (!selectionSet) return 0;
-      let deepest = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith('__')) continue;
-          deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-        } else if (!seen.has(selection.name.value)) {
-          const fragment = fragments.get(selection.name.value);
-          deepest = Math.max(
-            deepest,
-            depthOf(fragment?.selectionSet, new Set([...seen, selection.name.value])),
-          );
-        }
-      }
-      return deepest;
-    };
-    return {
-      OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
-        if (depth > maxDepth) {
-          context.reportError(
-            new GraphQLError(`Query is nested ${depth} levels deep, over the limit of ${maxDepth}.`, {
-              nodes: [node],
-              extensions: { code: ErrorCodes.QUERY_TOO_COMPLEX },
-            }),
-          );
-        }
-      },
-    };
   };
 
-/** Static validation rules: depth, aliases, and introspection when it is off. */
-export function queryLimitRules(introspection: boolean): ValidationRule[] {
+const armored = { propagateOnRejection: false, exposeLimits: true };
+
+/**
+ * Depth, aliases and directives: GraphQL Armor's rules, each linear in the document (they count
+ * each fragment once and reuse the count), refusing with QUERY_TOO_COMPLEX. Run on every document
+ * before graphql-js's own rules, whose field-merging check grows faster than the document.
+ */
+export function limitRules(): ValidationRule[] {
   return [
-    depthLimit(QUERY_LIMITS.maxDepth),
-    aliasLimit,
-    ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    maxDepthRule({
+      ...armored,
+      n: QUERY_LIMITS.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      onReject: [report('depth')],
+    }),
+    maxAliasesRule({
+      ...armored,
+      n: QUERY_LIMITS.maxAliases,
+      onReject: [report('aliases')],
+    }),
+    maxDirectivesRule({
+      ...armored,
+      n: QUERY_LIMITS.maxDirectives,
+      onReject: [report('directives')],
+    }),
   ];
 }
 
-/** The cost of an operation with its actual variables; over the limit it is refused before running. */
-export function checkComplexity(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown> | undefined,
-): void {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables: variables ?? {},
-    estimators: [listSizeEstimator as never, simpleEstimator({ defaultComplexity: 1 })],
+/**
+ * Parses with GraphQL Armor's token-counting parser: past `maxTokens` it stops at once with
+ * QUERY_TOO_COMPLEX, so parsing costs at most that many tokens whatever the text's length.
+ */
+export function parseWithTokenLimit(source: string): DocumentNode {
+  const parser = new MaxTokensParserWLexer(source, {
+    n: QUERY_LIMITS.maxTokens,
+    propagateOnRejection: false,
+    onReject: [
+      () => {
+        throw codedError(
+          ErrorCodes.QUERY_TOO_COMPLEX,
+          `Query has more than ${QUERY_LIMITS.maxTokens} tokens.`,
+          { extensions: { limit: 'tokens' } },
+        );
+      },
+    ],
   });
-  if (cost > QUERY_LIMITS.maxComplexity) {
-    throw new GraphQLError(`Query costs ${cost}, over the limit of ${QUERY_LIMITS.maxComplexity}.`, {
-      extensions: { code: ErrorCodes.QUERY_TOO_COMPLEX },
-    });
-  }
+  return parser.parseDocument();
 }

@@ -1,5 +1,19 @@
 import { getIntrospectionQuery } from 'graphql';
-import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { httpRequest, openStores, postGraphQL, startTestApp, TestApp, TestStores } from '../support/app';
+
+/** 21 fragments, each spreading the previous one twice: under 1 KB, 2^20 fields once expanded. */
+const FRAGMENT_BOMB = [
+  'query { meetups { edges { node { ...F20 } } } }',
+  'fragment F0 on Meetup { id }',
+  ...Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Meetup { ...F${i} ...F${i} }`),
+].join('\n');
+
+/** Milliseconds a request takes, with its response. */
+async function timed<T>(request: Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const response = await request;
+  return [performance.now() - started, response];
+}
 
 describe('GraphQL limits and error codes', () => {
   let stores: TestStores;
@@ -44,6 +58,66 @@ describe('GraphQL limits and error codes', () => {
     expect(codeOf(costly)).toBe('QUERY_TOO_COMPLEX');
   });
 
+  it('refuses a fragment bomb at once, without holding up other requests', async () => {
+    expect(FRAGMENT_BOMB.length).toBeLessThan(1024);
+    const [[bombMs, bomb], [otherMs, other]] = await Promise.all([
+      timed(app.gql(FRAGMENT_BOMB)),
+      timed(app.gql('{ meetups { edges { cursor } } }')),
+    ]);
+    expect(codeOf(bomb)).toBe('QUERY_TOO_COMPLEX');
+    expect(bombMs).toBeLessThan(1000);
+    expect(other.errors).toBeUndefined();
+    expect(otherMs).toBeLessThan(1000);
+  });
+
+  it('stops parsing past the token limit', async () => {
+    const fields = 'meetups { edges { cursor } } '.repeat(200);
+    const response = await app.gql(`{ ${fields} }`);
+    expect(codeOf(response)).toBe('QUERY_TOO_COMPLEX');
+    expect(response.errors![0].message).toMatch(/more than 1000 tokens/);
+    // Comments are not tokens, but the query text has a length limit of its own.
+    const padded = await postGraphQL(app, {
+      query: `# ${'x'.repeat(70_000)}\n{ meetups { edges { cursor } } }`,
+    });
+    expect(padded.status).toBe(413);
+    expect(padded.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it("bounds graphql-js's own field-merging check, which grows faster than the query", async () => {
+    // Nearly 1000 fields of one name, to compare pairwise: within the token and cost limits.
+    const [ms, response] = await timed(
+      app.gql(`{ meetups(first: 1) { edges { ${'cursor '.repeat(985)}} } }`),
+    );
+    expect(codeOf(response)).toBe('QUERY_TOO_COMPLEX');
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('limits depth (introspection below __schema aside) and directives', async () => {
+    const ofTypes = 'ofType { '.repeat(7);
+    const deep = await app.gql(
+      `{ __type(name: "Meetup") { fields { type { ${ofTypes} name ${'} '.repeat(7)} } } } }`,
+    );
+    expect(codeOf(deep)).toBe('QUERY_TOO_COMPLEX');
+    expect(deep.errors![0].message).toMatch(/depth limit of 10 exceeded/);
+    const directives = Array.from({ length: 21 }, (_, i) => `c${i}: cursor @include(if: true)`).join(' ');
+    expect(codeOf(await app.gql(`{ meetups { edges { ${directives} } } }`))).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('counts list sizes and large text fields in the cost', async () => {
+    const page = 'meetups(first: 100) { edges { node { id title description city startsAt } } }';
+    expect((await app.gql(`{ ${page} }`)).errors).toBeUndefined();
+    // Two pages of 100 descriptions of up to 5000 characters: a megabyte.
+    expect(codeOf(await app.gql(`{ a: ${page} b: ${page} }`))).toBe('QUERY_TOO_COMPLEX');
+    const aliases = Array.from(
+      { length: 10 },
+      (_, i) => `a${i}: meetups(first: $n) { edges { node { description } } }`,
+    );
+    expect(codeOf(await app.gql(`query($n: Int) { ${aliases.join(' ')} }`, { n: 100 }))).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
+    expect((await app.gql(`query($n: Int) { ${aliases.join(' ')} }`, { n: 5 })).errors).toBeUndefined();
+  });
+
   it('refuses batched requests and oversized bodies', async () => {
     const batch = await fetch(`${app.url}/graphql`, {
       method: 'POST',
@@ -81,5 +155,51 @@ describe('GraphQL limits and error codes', () => {
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
     expect((await fetch(`${app.url}/graphiql/assets/..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('sends a browser opening the API URL to the playground', async () => {
+    const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const response = await httpRequest(`${app.url}/graphql`, { headers: { accept } });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/graphiql');
+    const page = await fetch(new URL(response.headers.get('location')!, app.url), { headers: { accept } });
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  });
+});
+
+describe('GraphQL in production', () => {
+  let stores: TestStores;
+  let app: TestApp;
+  beforeAll(async () => {
+    stores = await openStores();
+    app = await startTestApp(stores, { NODE_ENV: 'production' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stores?.close();
+  });
+
+  it('suggests no field, value or argument names in errors', async () => {
+    const responses = [
+      await app.gql('{ meetups { edges { nod { id } } } }'),
+      await app.gql('{ meetups(filter: { status: PUBLISH }) { edges { cursor } } }'),
+      await app.gql('query($f: MeetupsFilter) { meetups(filter: $f) { edges { cursor } } }', {
+        f: { statu: 'x' },
+      }),
+    ];
+    for (const response of responses) {
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0].message).not.toMatch(/Did you mean/);
+      expect(response.errors![0].message).not.toMatch(/"node"|PUBLISHED|"status"/);
+    }
+  });
+
+  it('refuses introspection, and serves no playground', async () => {
+    const response = await app.gql(getIntrospectionQuery());
+    expect(response.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await fetch(`${app.url}/graphiql`)).status).toBe(404);
+    const browser = await httpRequest(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(browser.status).not.toBe(302);
+    expect(browser.headers.get('content-type')).not.toMatch(/html/);
   });
 });

@@ -75,3 +75,41 @@ export async function startTestApp(stores: TestStores, env: Record<string, strin
 
 export const eventStoreClient = (stores: TestStores) =>
   EventStoreDBClient.connectionString(stores.eventStoreUrl);
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed when it is JSON, else the text. */
+  body: any;
+}
+
+/** One HTTP request as it is, redirects not followed. */
+export async function httpRequest(url: string, init: RequestInit = {}): Promise<HttpResponse> {
+  const response = await fetch(url, { redirect: 'manual', ...init });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** A POST to /graphql with any body: an object is sent as JSON, a string as it is. */
+export const postGraphQL = (app: TestApp, body: unknown, headers: Record<string, string> = {}) =>
+  httpRequest(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** A GET of /graphql with these parameters, with the header that lets it past CSRF prevention. */
+export const getGraphQL = (
+  app: TestApp,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
+  httpRequest(`${app.url}/graphql?${new URLSearchParams(params).toString()}`, {
+    headers: { 'mercurius-require-preflight': 'true', ...headers },
+  });
