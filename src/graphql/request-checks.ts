@@ -53,7 +53,7 @@ function isWellFormed(value: unknown): boolean {
     if (typeof next === 'string') {
       if (LONE_SURROGATE.test(next)) return false;
     } else if (Array.isArray(next)) {
-      pending.push(...next);
+      for (const item of next) pending.push(item);
     } else if (next !== null && typeof next === 'object') {
       for (const [key, item] of Object.entries(next)) {
         if (LONE_SURROGATE.test(key)) return false;
