@@ -56,8 +56,8 @@ describe('GraphQL resource limits', () => {
       trickle(app.url, 'POST /graphql HTTP/1.1\r\nHost: x\r\nX-Slow: '),
     ]);
     for (const { closedAfterMs, received } of results) {
-      // Node checks the bound every `min(timeout, 1 s)`: closed within twice the timeout.
-      expect(closedAfterMs).toBeLessThan(2 * REQUEST_TIMEOUT_MS + 500);
+      // Node checks the bound every `min(timeout, 1 s)`: closed within twice the timeout, give or take.
+      expect(closedAfterMs).toBeLessThan(2 * REQUEST_TIMEOUT_MS + 1500);
       expect(received).toMatch(/^HTTP\/1\.1 408/);
     }
     // Requests sent at once are served as usual.
