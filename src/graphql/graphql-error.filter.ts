@@ -2,7 +2,7 @@ import { ArgumentsHost, BadRequestException, Catch, HttpException, Logger } from
 import { GqlContextType, GqlExceptionFilter } from '@nestjs/graphql';
 import { ValidationError } from 'class-validator';
 import { GraphQLError } from 'graphql';
-import { DomainError } from '../eventsourcing/deciders/domain-error';
+import { CodedError } from '../eventsourcing/deciders/coded-error';
 import { ErrorCodes } from './error-codes';
 
 /** A failed validation: which field, and what is wrong with it. */
@@ -38,7 +38,7 @@ export class GraphQLErrorFilter implements GqlExceptionFilter {
     // Outside GraphQL (an unknown path, the playground), Nest answers HTTP errors itself, unlogged.
     if (host.getType<GqlContextType>() !== 'graphql' && exception instanceof HttpException) return exception;
     if (exception instanceof GraphQLError) return exception;
-    if (exception instanceof DomainError) {
+    if (exception instanceof CodedError) {
       return new GraphQLError(exception.message, {
         extensions: { code: exception.code, ...exception.details },
       });
