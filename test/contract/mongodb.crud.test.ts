@@ -73,7 +73,7 @@ describe('MongoDB contract: handshake and CRUD', () => {
     ]);
     const one = await c.updateOne(
       { _id: 1 as never },
-      { $inc: { n: 10 }, $push: { tags: 'b' }, $set: { 'deep.x': true } },
+      { $inc: { n: 10 }, $push: { tags: 'b' } as never, $set: { 'deep.x': true } },
     );
     expect(one).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
     expect(await c.findOne({ _id: 1 as never })).toMatchObject({
