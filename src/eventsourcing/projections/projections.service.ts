@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db } from 'mongodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 import { EventSerializer } from '../event-store/event-serializer';
 import { CheckpointStore } from '../subscriptions/checkpoint-store';
+import { CheckpointWatch } from '../subscriptions/checkpoint-watch';
 import { SubscriptionRunner, SubscriptionStatus } from '../subscriptions/subscription-runner';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from '../tokens';
 import { AnyProjection } from './projection-definition';
@@ -25,6 +25,7 @@ interface ProjectionVersionDocument {
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
   private readonly runners = new Map<string, SubscriptionRunner>();
+  private readonly watches = new Map<string, CheckpointWatch>();
 
   constructor(
     @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
@@ -62,14 +63,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     if (!definition) throw new Error(`Unknown projection ${projectionName}`);
     const runner = this.runners.get(definition.name);
     if (runner) return runner.waitFor(position, timeoutMs);
-    // The API role reads the worker's durable checkpoint instead.
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const checkpoint = await this.checkpoints.load(checkpointName(definition));
-      if (checkpoint && checkpoint.commit >= position) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(25);
+    // The API role follows the worker's durable checkpoint instead.
+    let watch = this.watches.get(definition.name);
+    if (!watch) {
+      watch = new CheckpointWatch(this.checkpoints, checkpointName(definition));
+      this.watches.set(definition.name, watch);
     }
+    return watch.waitFor(position, timeoutMs);
   }
 
   private async startProjection(definition: AnyProjection): Promise<void> {
