@@ -207,19 +207,46 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     ]);
   });
 
-  it('never retries a command with an expected revision onto newer state', async () => {
+  it("never retries a command with an expected revision onto newer state, and frees the losers' ids", async () => {
     const meetup = await ok(SCHEDULE, scheduleInput());
+    const commandIds = Array.from({ length: 10 }, () => randomUUID());
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
+      commandIds.map((commandId, i) =>
         app.gql(RESCHEDULE, {
-          input: { meetupId: meetup.id, startsAt: inDays(20 + i), expectedRevision: 0 },
+          input: { meetupId: meetup.id, startsAt: inDays(20 + i), expectedRevision: 0, commandId },
         }),
       ),
     );
-    const codes = responses.map((r) => r.errors?.[0].extensions?.code ?? 'OK').sort();
-    expect(codes).toEqual(['OK', ...Array(9).fill('WRONG_EXPECTED_REVISION')]);
+    const codes = responses.map((r) => r.errors?.[0].extensions?.code ?? 'OK');
+    expect([...codes].sort()).toEqual(['OK', ...Array(9).fill('WRONG_EXPECTED_REVISION')]);
     let count = 0;
     for await (const _ of client.readStream(toStreamId(meetup.id))) count++;
     expect(count).toBe(2);
+
+    // A refused command left nothing bound to its id: the client may decide again with it.
+    let revision = 1;
+    for (const [i, commandId] of commandIds.entries()) {
+      if (codes[i] === 'OK') continue;
+      const input = { meetupId: meetup.id, startsAt: inDays(40 + i), expectedRevision: revision, commandId };
+      revision = (await ok(RESCHEDULE, input)).revision;
+    }
+    expect(revision).toBe(10);
+  });
+
+  it('answers a repeat of a command that changed nothing the same, whatever happened since', async () => {
+    const startsAt = inDays(7);
+    const meetup = await ok(SCHEDULE, scheduleInput({ startsAt }));
+    const noChange = { meetupId: meetup.id, startsAt, commandId: randomUUID() };
+    const first = await ok(RESCHEDULE, noChange);
+    expect(first.revision).toBe(0);
+    await ok(RESCHEDULE, { meetupId: meetup.id, startsAt: inDays(8) });
+
+    await (await api().given().when(RESCHEDULE, { input: noChange })).thenNothingAppended();
+    expect(await ok(RESCHEDULE, noChange)).toEqual(first);
+    await (
+      await api()
+        .given()
+        .when(CANCEL, { input: { meetupId: meetup.id, reason: 'x', commandId: noChange.commandId } })
+    ).thenFails('IDEMPOTENCY_KEY_REUSED');
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '@eventstore/db-client';
 import { EventSerializer } from '../event-store/event-serializer';
 import { CommandContext, CommandResult } from './command-context';
+import { CodedError } from './coded-error';
 import { ConcurrencyConflictError, WrongExpectedRevisionError } from './command-errors';
 import { Decider, DomainEvent } from './decider';
 import { IdempotencyClaim, IdempotencyKeys } from './idempotency-keys';
@@ -30,8 +31,9 @@ const KEPT_STREAMS = 10_000;
  * exactly that revision or refused with WRONG_EXPECTED_REVISION.
  *
  * Command ids are idempotency keys (see IdempotencyKeys): a command whose id is already in the
- * stream appends nothing and returns its first result; an id that named another command is
- * refused.
+ * stream, or whose id was recorded for the same command that changed nothing, appends nothing
+ * and returns its first result; an id that named another command is refused. A command refused
+ * after it recorded its id (it lost a race) frees the id again.
  *
  * The state a stream had after this process's last command is kept when it is exactly what the
  * store holds: the append was of events only this command could write. A command that yields
@@ -58,8 +60,25 @@ export class EventSourcedRepository {
   ): Promise<CommandResult> {
     const context = { ...commandContext, commandId: commandContext.commandId.toLowerCase() };
     const claim = this.idempotencyKeys.claim(streamId, command, context);
-    const fast = await this.tryKeptState(streamId, decider, command, context, claim);
-    if (fast) return fast;
+    try {
+      return (
+        (await this.tryKeptState(streamId, decider, command, context, claim)) ??
+        (await this.decideOnFreshState(streamId, decider, command, context, claim))
+      );
+    } catch (error) {
+      // Refused for certain, so nothing of it was appended: its id is free again.
+      if (error instanceof CodedError) await claim.release();
+      throw error;
+    }
+  }
+
+  private async decideOnFreshState<State, Command extends { type: string }, Event extends DomainEvent>(
+    streamId: string,
+    decider: Decider<State, Command, Event>,
+    command: Command,
+    context: CommandContext,
+    claim: IdempotencyClaim,
+  ): Promise<CommandResult> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const { stream, repeated } = await this.load(streamId, decider, context.commandId);
       if (repeated) {
@@ -72,9 +91,14 @@ export class EventSourcedRepository {
       }
       const events = decider.decide(command, stream.state);
       if (events.length === 0) {
-        return { streamId, revision: stream.revision, position: stream.lastPosition };
+        // Recorded too, so that a repeat answers the same even once the command would change something.
+        const unchanged = { streamId, revision: stream.revision, position: stream.lastPosition };
+        const recorded = await claim.record(unchanged);
+        return recorded.fresh ? unchanged : (recorded.unchanged ?? unchanged);
       }
-      const result = await this.append(streamId, stream, events, context, claim);
+      const recorded = await claim.record();
+      if (!recorded.fresh && recorded.unchanged) return recorded.unchanged;
+      const result = await this.append(streamId, stream, events, context, recorded.fresh);
       if (result) return result;
       // Spread the retries of commands racing on one stream.
       await sleep(Math.random() * 5 * attempt);
@@ -104,8 +128,8 @@ export class EventSourcedRepository {
     }
     if (events.length === 0) return;
     // An id seen before may be a repeat: only a fresh read can tell.
-    if (!(await claim.record())) return;
-    return this.append(streamId, base, events, context, claim);
+    if (!(await claim.record()).fresh) return;
+    return this.append(streamId, base, events, context, true);
   }
 
   /** Appends at the base's revision; undefined on a conflict that may be retried. */
@@ -114,9 +138,9 @@ export class EventSourcedRepository {
     base: StreamState<State>,
     events: Event[],
     context: CommandContext,
-    claim: IdempotencyClaim,
+    /** True when no other request can have written this command's events. */
+    ownEvents: boolean,
   ): Promise<CommandResult | undefined> {
-    const ownEvents = await claim.record();
     try {
       const appended = await this.client.appendToStream(
         streamId,

@@ -6,7 +6,7 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { EventSerializer } from '../event-store/event-serializer';
-import { CommandContext } from './command-context';
+import { CommandContext, CommandResult } from './command-context';
 import { IdempotencyKeyReusedError } from './command-errors';
 
 export const COMMAND_ACCEPTED = 'CommandAccepted';
@@ -14,17 +14,27 @@ export const COMMAND_ACCEPTED = 'CommandAccepted';
 /** What a command id was first used for, recorded in the command's own stream. */
 export interface CommandAccepted {
   type: typeof COMMAND_ACCEPTED;
-  data: { commandType: string; streamId: string; fingerprint: string };
+  data: {
+    commandType: string;
+    streamId: string;
+    fingerprint: string;
+    /** Set when the command changed nothing: the result it gave then, positions in decimal. */
+    unchanged?: { revision: string; position: string };
+  };
 }
+
+/** What recording a command id found: the command's own fresh record, or its earlier one. */
+export type Recorded = { fresh: true } | { fresh: false; unchanged?: CommandResult };
 
 /** The stream that records which command a command id names. */
 export const commandStreamId = (commandId: string) => `command-${commandId}`;
 
 /**
- * Command ids are idempotency keys across the whole store: the first command that appends under
- * an id records what it was (its type, its stream and a fingerprint of its input) in the stream
- * `command-<id>`, created with NO_STREAM, so the event store itself arbitrates between racing
- * requests. The same id sent again for anything else is refused.
+ * Command ids are idempotency keys across the whole store: the first command that is decided
+ * under an id records what it was (its type, its stream, a fingerprint of its input, and its
+ * result when it changed nothing) in the stream `command-<id>`, created with NO_STREAM, so the
+ * event store itself arbitrates between racing requests. The same id sent again for anything
+ * else is refused.
  */
 export class IdempotencyKeys {
   constructor(
@@ -43,8 +53,7 @@ export class IdempotencyKeys {
 
 /** One command's hold on its id. */
 export class IdempotencyClaim {
-  /** True once this claim recorded the id itself, false once it found its own earlier record. */
-  private recorded: boolean | undefined;
+  private outcome: Recorded | undefined;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -53,47 +62,76 @@ export class IdempotencyClaim {
     private readonly accepted: CommandAccepted['data'],
   ) {}
 
+  private get stream(): string {
+    return commandStreamId(this.context.commandId);
+  }
+
   /**
-   * Records the id for this command before its events are appended. True when this call recorded
-   * it: then no event of this command can be in any stream yet. Throws when the id names another
-   * command.
+   * Records the id for this command, before its events or with the result of a command that
+   * changed nothing. Fresh when this call recorded it: then no event of this command can be in
+   * any stream yet. Throws when the id names another command.
    */
-  async record(): Promise<boolean> {
-    if (this.recorded !== undefined) return this.recorded;
-    const stream = commandStreamId(this.context.commandId);
-    const event: CommandAccepted = { type: COMMAND_ACCEPTED, data: this.accepted };
+  async record(unchanged?: CommandResult): Promise<Recorded> {
+    if (this.outcome) return this.outcome;
+    const data = unchanged
+      ? {
+          ...this.accepted,
+          unchanged: { revision: String(unchanged.revision), position: String(unchanged.position) },
+        }
+      : this.accepted;
+    const event: CommandAccepted = { type: COMMAND_ACCEPTED, data };
     try {
       // A fresh event id each time: the store must refuse a second record, not take it as a repeat.
-      const [recorded] = this.serializer.serialize(stream, [event], this.context);
+      const [recorded] = this.serializer.serialize(this.stream, [event], this.context);
       await this.client.appendToStream(
-        stream,
+        this.stream,
         { ...recorded, id: randomUUID() },
         { expectedRevision: NO_STREAM },
       );
-      this.recorded = true;
+      this.outcome = { fresh: true };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
-      await this.verify();
-      this.recorded = false;
+      const first = await this.verify();
+      this.outcome = {
+        fresh: false,
+        ...(first?.unchanged
+          ? {
+              unchanged: {
+                streamId: first.streamId,
+                revision: BigInt(first.unchanged.revision),
+                position: BigInt(first.unchanged.position),
+              },
+            }
+          : {}),
+      };
     }
-    return this.recorded;
+    return this.outcome;
   }
 
-  /** Refuses the command when its id was first used for something else. */
-  async verify(): Promise<void> {
+  /** Refuses the command when its id was first used for something else; returns that first use. */
+  async verify(): Promise<CommandAccepted['data'] | undefined> {
     const first = await this.firstUse();
     if (first && first.fingerprint !== this.accepted.fingerprint) {
       throw new IdempotencyKeyReusedError(this.context.commandId);
     }
+    return first;
+  }
+
+  /**
+   * Frees the id again when the command this call recorded failed after all (it lost a race):
+   * nothing of it stays, and the id may name a command again.
+   */
+  async release(): Promise<void> {
+    if (!this.outcome?.fresh) return;
+    this.outcome = undefined;
+    await this.client.deleteStream(this.stream).catch(() => undefined);
   }
 
   private async firstUse(): Promise<CommandAccepted['data'] | undefined> {
     let first: CommandAccepted['data'] | undefined;
     try {
       // Read to the end (of one event): leaving the loop early would leave the call open.
-      for await (const resolved of this.client.readStream(commandStreamId(this.context.commandId), {
-        maxCount: 1,
-      })) {
+      for await (const resolved of this.client.readStream(this.stream, { maxCount: 1 })) {
         first = this.serializer.deserialize(resolved)?.data as CommandAccepted['data'] | undefined;
       }
     } catch (error) {

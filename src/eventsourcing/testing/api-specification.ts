@@ -47,6 +47,11 @@ export function apiSpecification(
               );
               expect(appended.map(({ type, data }) => ({ type, data }))).toEqual(expected);
             },
+            /** The mutation succeeded and appended nothing to any stream: a repeat, or a command that changed nothing. */
+            async thenNothingAppended(): Promise<void> {
+              expect(response.errors).toBeUndefined();
+              expect(await domainEventsAfter(client, before)).toEqual([]);
+            },
             /** The mutation failed with this code, and nothing was appended to any stream. */
             async thenFails(code: string): Promise<void> {
               expect(response.errors?.map((e) => e.extensions?.code)).toEqual([code]);
