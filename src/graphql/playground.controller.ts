@@ -25,6 +25,15 @@ function packageRoot(name: string): string {
 const readJson = (file: string): { name?: string } =>
   JSON.parse(readFileSync(file, 'utf8')) as { name?: string };
 
+/** The mutation the playground opens with; the page puts a time a week ahead for NEXT_WEEK. */
+export const PLAYGROUND_QUERY = `# Schedule a meetup; pass the returned position as consistentWith to read it back.
+mutation {
+  scheduleMeetup(input: { title: "Event sourcing night", city: "Lisbon",
+    startsAt: "NEXT_WEEK", capacity: 50 }) {
+    id revision position
+  }
+}`;
+
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -41,15 +50,7 @@ const PAGE = `<!doctype html>
   <script>
     const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
     const nextWeek = new Date(Date.now() + 7 * 864e5).toISOString();
-    const defaultQuery = [
-      '# Schedule a meetup; pass the returned position as consistentWith to read it back.',
-      'mutation {',
-      '  scheduleMeetup(input: { title: "Event sourcing night", city: "Lisbon",',
-      '    startsAt: "' + nextWeek + '", capacity: 50 }) {',
-      '    id streamId revision position',
-      '  }',
-      '}',
-    ].join('\\n');
+    const defaultQuery = ${JSON.stringify(PLAYGROUND_QUERY)}.replace('NEXT_WEEK', nextWeek);
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true }),
     );

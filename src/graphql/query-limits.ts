@@ -34,6 +34,8 @@ export const COST_MODEL = {
     'Meetup.description': 50,
     'RecordedEvent.data': 50,
     'RecordedEvent.metadata': 5,
+    // Each call may scan up to 50,000 events for its matches: at most a few per request.
+    'Query.auditEvents': 2_500,
   } as Record<string, number>,
   /** Scalar type → weight of any field of that type not listed above. */
   scalarWeights: { JSON: 50 } as Record<string, number>,

@@ -1,3 +1,4 @@
+import { PLAYGROUND_QUERY } from '../../src/graphql/playground.controller';
 import { getIntrospectionQuery } from 'graphql';
 import { httpRequest, openStores, postGraphQL, startTestApp, TestApp, TestStores } from '../support/app';
 
@@ -56,6 +57,13 @@ describe('GraphQL limits and error codes', () => {
       { n: 100 },
     );
     expect(codeOf(costly)).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('counts the events an audit query may scan: three scans per request, not four', async () => {
+    const scans = (n: number) =>
+      Array.from({ length: n }, (_, i) => `s${i}: auditEvents(types: ["Nope"], limit: 1) { type }`).join(' ');
+    expect((await app.gql(`query { ${scans(3)} }`)).errors).toBeUndefined();
+    expect(codeOf(await app.gql(`query { ${scans(4)} }`))).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('refuses a fragment bomb at once, without holding up other requests', async () => {
@@ -155,6 +163,12 @@ describe('GraphQL limits and error codes', () => {
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
     expect((await fetch(`${app.url}/graphiql/assets/..%2Fpackage.json`)).status).toBe(404);
+
+    // The mutation it opens with runs as it is.
+    expect(html).toContain(JSON.stringify(PLAYGROUND_QUERY));
+    const nextWeek = new Date(Date.now() + 7 * 864e5).toISOString();
+    const ready = await app.gql(PLAYGROUND_QUERY.replace('NEXT_WEEK', nextWeek));
+    expect(ready.errors).toBeUndefined();
   });
 
   it('sends a browser opening the API URL to the playground', async () => {
