@@ -27,6 +27,6 @@ export function commandContext(request: GraphQLRequestContext, input: CommandInp
     correlationId: request.correlationId,
     causationId: commandId,
     ...(request.userId ? { userId: request.userId } : {}),
-    ...(input.expectedRevision === undefined ? {} : { expectedRevision: BigInt(input.expectedRevision) }),
+    ...(input.expectedRevision == null ? {} : { expectedRevision: BigInt(input.expectedRevision) }),
   };
 }

@@ -42,4 +42,10 @@ describe('the audit trail', () => {
     expect(atHead.errors).toBeUndefined();
     expect(atHead.data!.auditEvents).toEqual([]);
   });
+
+  it('reads an explicit null as an argument left out, and refuses a null limit', async () => {
+    expect((await app.gql(AUDIT, { after: null })).errors).toBeUndefined();
+    const limit = await app.gql('query($l: Int) { auditEvents(limit: $l) { type } }', { l: null });
+    expect(limit.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
 });

@@ -233,6 +233,11 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     expect(revision).toBe(10);
   });
 
+  it('reads an explicit null expectedRevision as none given', async () => {
+    const meetup = await ok(SCHEDULE, scheduleInput());
+    expect((await ok(PUBLISH, { meetupId: meetup.id, expectedRevision: null })).revision).toBe(1);
+  });
+
   it('answers a repeat of a command that changed nothing the same, whatever happened since', async () => {
     const startsAt = inDays(7);
     const meetup = await ok(SCHEDULE, scheduleInput({ startsAt }));

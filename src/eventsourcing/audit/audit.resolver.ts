@@ -13,12 +13,12 @@ class StreamHistoryArgs {
   @Matches(/^[^$]/, { message: "streamId must not name one of the server's own $-prefixed streams" })
   streamId!: string;
 
-  @Field(() => Int, { defaultValue: 0 })
+  @Field(() => Int, { defaultValue: 0, nullable: true })
   @IsInt()
   @Min(0)
   fromRevision!: number;
 
-  @Field(() => Int, { defaultValue: 100 })
+  @Field(() => Int, { defaultValue: 100, nullable: true })
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -47,7 +47,7 @@ class AuditEventsArgs {
   @Length(1, 100)
   correlationId?: string;
 
-  @Field(() => Int, { defaultValue: 100 })
+  @Field(() => Int, { defaultValue: 100, nullable: true })
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -70,7 +70,7 @@ export class AuditResolver {
   })
   async auditEvents(@Args() args: AuditEventsArgs): Promise<RecordedEventType[]> {
     const events = await this.audit.auditEvents({
-      after: args.after === undefined ? undefined : BigInt(args.after),
+      after: args.after == null ? undefined : BigInt(args.after),
       types: args.types,
       correlationId: args.correlationId,
       limit: args.limit,

@@ -47,7 +47,7 @@ class MeetupsArgs {
   @Type(() => MeetupsFilter)
   filter?: MeetupsFilter;
 
-  @Field(() => Int, { defaultValue: 20 })
+  @Field(() => Int, { defaultValue: 20, nullable: true })
   @IsInt()
   @Min(1)
   @Max(100)
