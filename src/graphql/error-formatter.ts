@@ -17,6 +17,8 @@ const HTTP_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
   MER_ERR_GQL_CSRF_PREVENTION: ErrorCodes.BAD_REQUEST,
   MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND: ErrorCodes.BAD_REQUEST,
   MER_ERR_METHOD_NOT_ALLOWED: ErrorCodes.METHOD_NOT_ALLOWED,
+  // The client went away in the middle of its request body: nothing to answer, nothing to log.
+  ECONNRESET: ErrorCodes.BAD_REQUEST,
   // Mercurius's wrapper of parse, validation and variable errors; the request checks refuse
   // those first, with their own codes, so this only names what might slip past them.
   MER_ERR_GQL_VALIDATION: ErrorCodes.GRAPHQL_VALIDATION_FAILED,

@@ -236,6 +236,13 @@ export function createRequestChecks(options: { introspection: boolean }) {
     );
     if (entry.validation.length > 0) throw new RequestRefusal(entry.validation);
     if (operation instanceof GraphQLError) throw new RequestRefusal([operation]);
+    if (!schema.getRootType(operation.operation)) {
+      throw RequestRefusal.of(
+        ErrorCodes.GRAPHQL_VALIDATION_FAILED,
+        `This API serves no ${operation.operation} operations.`,
+        400,
+      );
+    }
 
     if (request.method === 'GET' && operation.operation !== 'query') {
       void reply.header('allow', 'POST');

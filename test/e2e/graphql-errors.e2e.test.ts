@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Logger } from '@nestjs/common';
 import {
   getGraphQL,
@@ -112,6 +113,28 @@ describe('GraphQL error codes, however many errors a response holds', () => {
     const response = await httpRequest(`${app.url}/nope`);
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ statusCode: 404 });
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('answers an operation type the API does not serve as a validation failure', async () => {
+    const response = await postGraphQL(app, { query: 'subscription { meetups { edges { cursor } } }' });
+    expect(codesOf(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(response.status).toBe(400);
+  });
+
+  it('logs no error when a client drops its connection in the middle of a request body', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error');
+    const { port } = new URL(app.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"query":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    // The server has seen the connection go when it answers the next request.
+    expect((await postGraphQL(app, { query: `{ ${LIST} }` })).status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(logged).not.toHaveBeenCalled();
   });
 });
