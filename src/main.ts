@@ -2,6 +2,8 @@ import { startApp } from './app';
 import { ConfigError, loadConfig } from './config/app-config';
 import { provideStores } from './embedded/embedded-servers';
 
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -32,8 +34,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal} received, shutting down`);
+    // Checkpoints and stores get a bounded time to close; a replay after a hard stop is harmless.
+    const deadline = setTimeout(() => {
+      console.error(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; stopping now.`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
     await app.close();
     await stores.stop();
+    clearTimeout(deadline);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -32,4 +32,11 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/EVENTSTORE_URL must start with esdb:\/\//);
     expect(problems).toMatch(/GRAPHQL_PLAYGROUND must be true or false/);
   });
+
+  it('takes integers in plain decimal digits only', () => {
+    for (const raw of ['0x10', '1e3', ' 8080', '80.0']) {
+      expect(() => loadConfig({ PORT: raw })).toThrow(/PORT must be an integer/);
+    }
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+  });
 });

@@ -38,7 +38,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
+    // Plain decimal digits only: Number() would also take '0x10', '1e3' or ' 8 '.
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
       problems.push(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
       return fallback;
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
 
 const HISTORY = `query History($streamId: String!) { streamHistory(streamId: $streamId) { type } }`;
@@ -47,5 +48,18 @@ describe('the audit trail', () => {
     expect((await app.gql(AUDIT, { after: null })).errors).toBeUndefined();
     const limit = await app.gql('query($l: Int) { auditEvents(limit: $l) { type } }', { l: null });
     expect(limit.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('finds a flow by its correlation id in any letter case', async () => {
+    const correlationId = randomUUID();
+    await app.gql(SCHEDULE, {}, { 'x-correlation-id': correlationId.toUpperCase() });
+    const query = `query($c: String) { auditEvents(correlationId: $c) { type } }`;
+    const found = await app.gql(query, { c: correlationId.toUpperCase() });
+    expect(found.data!.auditEvents.map((e: { type: string }) => e.type)).toEqual([
+      'CommandAccepted',
+      'MeetupScheduled',
+    ]);
+    const bad = await app.gql(query, { c: 'not-a-uuid' });
+    expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -215,8 +215,20 @@ describe('meetups end to end over GraphQL', () => {
       after = page.data!.meetups.pageInfo.endCursor;
     }
     expect(titles).toEqual(['In 1 days', 'In 3 days', 'In 5 days', 'In 7 days', 'In 9 days']);
-    const bad = await app.gql(MEETUPS, { after: 'garbage' });
-    expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    const tampered = (startsAt: unknown, id: unknown = randomUUID()) =>
+      Buffer.from(JSON.stringify([startsAt, id])).toString('base64url');
+    for (const after of [
+      'garbage',
+      '',
+      tampered(null),
+      tampered(0),
+      tampered(true),
+      tampered('2030-02-30T00:00:00Z'),
+      tampered('2030-01-01T00:00:00.000Z', { $gt: '' }),
+    ]) {
+      const bad = await app.gql(MEETUPS, { after });
+      expect([after, bad.errors?.[0].extensions!.code]).toEqual([after, 'BAD_USER_INPUT']);
+    }
   });
 
   it('answers STALE_READ when the read model cannot reach the position in time', async () => {

@@ -1,5 +1,6 @@
 import { Args, ArgsType, Field, Int, Query, Resolver } from '@nestjs/graphql';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsNormalisedUuid } from '../../graphql/uuid';
 import { AuditService } from './audit.service';
 import { RecordedEventType } from './recorded-event.type';
 
@@ -41,10 +42,9 @@ class AuditEventsArgs {
   @IsString({ each: true })
   types?: string[];
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'A correlation id (a UUID, in any letter case).' })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @IsNormalisedUuid()
   correlationId?: string;
 
   @Field(() => Int, { defaultValue: 100, nullable: true })

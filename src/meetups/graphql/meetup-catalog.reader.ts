@@ -34,7 +34,7 @@ export class MeetupCatalogReader {
         ...(filter.startsBefore ? { $lt: filter.startsBefore } : {}),
       };
     }
-    const cursor = after ? decodeCursor(after) : undefined;
+    const cursor = after == null ? undefined : decodeCursor(after);
     const page = cursor
       ? {
           $and: [
@@ -82,11 +82,15 @@ const encodeCursor = (doc: MeetupCatalogDocument): string =>
 
 function decodeCursor(cursor: string): { startsAt: Date; id: string } {
   try {
-    const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(startsAt);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error();
+    const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    // Only what encodeCursor writes: an ISO time that reads back the same, and a meetup id.
+    const date = new Date(typeof startsAt === 'string' ? startsAt : Number.NaN);
+    if (Number.isNaN(date.getTime()) || date.toISOString() !== startsAt) throw new Error();
+    if (typeof id !== 'string' || !MEETUP_ID.test(id)) throw new Error();
     return { startsAt: date, id };
   } catch {
     throw new InvalidInputError([{ field: 'after', problems: ['after must be a cursor this API gave out'] }]);
   }
 }
+
+const MEETUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
