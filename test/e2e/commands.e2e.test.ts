@@ -6,24 +6,12 @@ import { apiSpecification } from '../../src/eventsourcing/testing/api-specificat
 import { meetupEventSchemas, MeetupEvent } from '../../src/meetups/domain/meetup.events';
 import { toStreamId } from '../../src/meetups/domain/meetup.stream';
 import { eventStoreClient, openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { CANCEL, inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 
-const SCHEDULE = `mutation Schedule($input: ScheduleMeetupInput!) {
-  scheduleMeetup(input: $input) { id revision position }
-}`;
-const PUBLISH = `mutation Publish($input: PublishMeetupInput!) {
-  publishMeetup(input: $input) { id revision position }
-}`;
-const RESCHEDULE = `mutation Reschedule($input: RescheduleMeetupInput!) {
-  rescheduleMeetup(input: $input) { id revision position }
-}`;
-const CANCEL = `mutation Cancel($input: CancelMeetupInput!) {
-  cancelMeetup(input: $input) { id revision position }
-}`;
 const MEETUP = `query Meetup($id: ID!, $consistentWith: String) {
   meetup(id: $id, consistentWith: $consistentWith) { id startsAt revision status }
 }`;
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const scheduleInput = (overrides: Record<string, unknown> = {}) => ({
   title: 'Idempotency night',
   city: 'Lisbon',

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { CANCEL, inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 
-const SCHEDULE = `mutation Schedule($input: ScheduleMeetupInput!) {
-  scheduleMeetup(input: $input) { id revision position }
-}`;
-const PUBLISH = `mutation Publish($input: PublishMeetupInput!) {
-  publishMeetup(input: $input) { id revision position }
-}`;
-const RESCHEDULE = `mutation Reschedule($input: RescheduleMeetupInput!) {
-  rescheduleMeetup(input: $input) { id revision position }
-}`;
-const CANCEL = `mutation Cancel($input: CancelMeetupInput!) {
-  cancelMeetup(input: $input) { id revision position }
-}`;
 const MEETUP = `query Meetup($id: ID!, $consistentWith: String) {
   meetup(id: $id, consistentWith: $consistentWith) { id title description city startsAt capacity status revision }
 }`;
@@ -29,7 +18,6 @@ const AUDIT = `query Audit($correlationId: String, $types: [String!]) {
   auditEvents(correlationId: $correlationId, types: $types) { eventId streamId type metadata }
 }`;
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const meetupInput = (overrides: Record<string, unknown> = {}) => ({
   title: 'Event sourcing night',
   description: 'Talks and pizza',
