@@ -95,4 +95,45 @@ describe('the event-sourced repository across processes', () => {
     ).toEqual(first);
     expect(await readAllOf(client, meetupId)).toHaveLength(2);
   });
+
+  it('answers a repeat the same when the first time lost a race and then changed nothing', async () => {
+    const here = new EventSourcedRepository(client, serializer);
+    const elsewhere = new EventSourcedRepository(client, serializer);
+    const meetupId = `meetup-${randomUUID()}`;
+    const today = Date.now();
+    const at = (days: number) => new Date(today + days * 86_400_000);
+    const reschedule = (days: number) => ({
+      type: 'RescheduleMeetup' as const,
+      meetupId,
+      startsAt: at(days),
+      now: new Date(),
+    });
+    await here.handle(
+      meetupId,
+      meetupDecider,
+      {
+        type: 'ScheduleMeetup',
+        meetupId,
+        title: 'Race',
+        description: '',
+        city: 'Faro',
+        startsAt: at(1),
+        capacity: 3,
+        now: new Date(),
+      },
+      context(),
+    );
+    await elsewhere.handle(meetupId, meetupDecider, reschedule(2), context());
+
+    // Decided on the state kept here (day 1), recorded, lost the race, and on the fresh state
+    // (day 2 already) changed nothing.
+    const raced = context();
+    const first = await here.handle(meetupId, meetupDecider, reschedule(2), raced);
+    expect(first.revision).toBe(1n);
+
+    await elsewhere.handle(meetupId, meetupDecider, reschedule(3), context());
+    const again = await elsewhere.handle(meetupId, meetupDecider, reschedule(2), raced);
+    expect(again).toEqual(first);
+    expect(await readAllOf(client, meetupId)).toHaveLength(3);
+  });
 });

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  BACKWARDS,
+  END,
   EventStoreDBClient,
   NO_STREAM,
   StreamNotFoundError,
@@ -11,7 +13,7 @@ import { IdempotencyKeyReusedError } from './command-errors';
 
 export const COMMAND_ACCEPTED = 'CommandAccepted';
 
-/** What a command id was first used for, recorded in the command's own stream. */
+/** What a command id names, recorded in the command's own stream; the latest record counts. */
 export interface CommandAccepted {
   type: typeof COMMAND_ACCEPTED;
   data: {
@@ -54,6 +56,7 @@ export class IdempotencyKeys {
 /** One command's hold on its id. */
 export class IdempotencyClaim {
   private outcome: Recorded | undefined;
+  private recordedUnchanged = false;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -72,7 +75,32 @@ export class IdempotencyClaim {
    * any stream yet. Throws when the id names another command.
    */
   async record(unchanged?: CommandResult): Promise<Recorded> {
-    if (this.outcome) return this.outcome;
+    if (!this.outcome) {
+      this.outcome = await this.recordFirst(unchanged);
+    } else if (this.outcome.fresh && unchanged && !this.recordedUnchanged) {
+      // Recorded before its events, it lost a race and now changes nothing: say so, for repeats.
+      await this.append(unchanged, 0n);
+    }
+    return this.outcome;
+  }
+
+  private async recordFirst(unchanged?: CommandResult): Promise<Recorded> {
+    try {
+      await this.append(unchanged, NO_STREAM);
+      return { fresh: true };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const latest = await this.verify();
+      if (!latest?.unchanged) return { fresh: false };
+      const { revision, position } = latest.unchanged;
+      return {
+        fresh: false,
+        unchanged: { streamId: latest.streamId, revision: BigInt(revision), position: BigInt(position) },
+      };
+    }
+  }
+
+  private async append(unchanged: CommandResult | undefined, expectedRevision: bigint | typeof NO_STREAM) {
     const data = unchanged
       ? {
           ...this.accepted,
@@ -80,41 +108,19 @@ export class IdempotencyClaim {
         }
       : this.accepted;
     const event: CommandAccepted = { type: COMMAND_ACCEPTED, data };
-    try {
-      // A fresh event id each time: the store must refuse a second record, not take it as a repeat.
-      const [recorded] = this.serializer.serialize(this.stream, [event], this.context);
-      await this.client.appendToStream(
-        this.stream,
-        { ...recorded, id: randomUUID() },
-        { expectedRevision: NO_STREAM },
-      );
-      this.outcome = { fresh: true };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const first = await this.verify();
-      this.outcome = {
-        fresh: false,
-        ...(first?.unchanged
-          ? {
-              unchanged: {
-                streamId: first.streamId,
-                revision: BigInt(first.unchanged.revision),
-                position: BigInt(first.unchanged.position),
-              },
-            }
-          : {}),
-      };
-    }
-    return this.outcome;
+    // A fresh event id each time: the store must refuse a second record, not take it as a repeat.
+    const [recorded] = this.serializer.serialize(this.stream, [event], this.context);
+    await this.client.appendToStream(this.stream, { ...recorded, id: randomUUID() }, { expectedRevision });
+    this.recordedUnchanged = unchanged !== undefined;
   }
 
-  /** Refuses the command when its id was first used for something else; returns that first use. */
+  /** Refuses the command when its id was first used for something else; returns the latest record. */
   async verify(): Promise<CommandAccepted['data'] | undefined> {
-    const first = await this.firstUse();
-    if (first && first.fingerprint !== this.accepted.fingerprint) {
+    const latest = await this.latestRecord();
+    if (latest && latest.fingerprint !== this.accepted.fingerprint) {
       throw new IdempotencyKeyReusedError(this.context.commandId);
     }
-    return first;
+    return latest;
   }
 
   /**
@@ -124,20 +130,26 @@ export class IdempotencyClaim {
   async release(): Promise<void> {
     if (!this.outcome?.fresh) return;
     this.outcome = undefined;
+    this.recordedUnchanged = false;
     await this.client.deleteStream(this.stream).catch(() => undefined);
   }
 
-  private async firstUse(): Promise<CommandAccepted['data'] | undefined> {
-    let first: CommandAccepted['data'] | undefined;
+  private async latestRecord(): Promise<CommandAccepted['data'] | undefined> {
+    let latest: CommandAccepted['data'] | undefined;
     try {
       // Read to the end (of one event): leaving the loop early would leave the call open.
-      for await (const resolved of this.client.readStream(this.stream, { maxCount: 1 })) {
-        first = this.serializer.deserialize(resolved)?.data as CommandAccepted['data'] | undefined;
+      const read = this.client.readStream(this.stream, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      });
+      for await (const resolved of read) {
+        latest = this.serializer.deserialize(resolved)?.data as CommandAccepted['data'] | undefined;
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    return first;
+    return latest;
   }
 }
 
