@@ -32,8 +32,7 @@ const KEPT_STREAMS = 10_000;
  *
  * Command ids are idempotency keys (see IdempotencyKeys): a command whose id is already in the
  * stream, or whose id was recorded for the same command that changed nothing, appends nothing
- * and returns its first result; an id that named another command is refused. A command refused
- * after it recorded its id (it lost a race) frees the id again.
+ * and returns its first result; an id that named another command is refused.
  *
  * The state a stream had after this process's last command is kept when it is exactly what the
  * store holds: the append was of events only this command could write. A command that yields
@@ -60,16 +59,10 @@ export class EventSourcedRepository {
   ): Promise<CommandResult> {
     const context = { ...commandContext, commandId: commandContext.commandId.toLowerCase() };
     const claim = this.idempotencyKeys.claim(streamId, command, context);
-    try {
-      return (
-        (await this.tryKeptState(streamId, decider, command, context, claim)) ??
-        (await this.decideOnFreshState(streamId, decider, command, context, claim))
-      );
-    } catch (error) {
-      // Refused for certain, so nothing of it was appended: its id is free again.
-      if (error instanceof CodedError) await claim.release();
-      throw error;
-    }
+    return (
+      (await this.tryKeptState(streamId, decider, command, context, claim)) ??
+      (await this.decideOnFreshState(streamId, decider, command, context, claim))
+    );
   }
 
   private async decideOnFreshState<State, Command extends { type: string }, Event extends DomainEvent>(
@@ -85,11 +78,21 @@ export class EventSourcedRepository {
         await claim.verify();
         return repeated;
       }
-      const expected = context.expectedRevision;
-      if (expected !== undefined && expected !== stream.revision) {
-        throw new WrongExpectedRevisionError(expected, stream.revision);
+      let events: Event[];
+      try {
+        const expected = context.expectedRevision;
+        if (expected !== undefined && expected !== stream.revision) {
+          throw new WrongExpectedRevisionError(expected, stream.revision);
+        }
+        events = decider.decide(command, stream.state);
+      } catch (error) {
+        // A repeat of a command that changed nothing answers as it did, whatever happened since;
+        // an id that named another command is refused as such.
+        if (!(error instanceof CodedError)) throw error;
+        const earlier = await claim.earlierResult();
+        if (earlier) return earlier;
+        throw error;
       }
-      const events = decider.decide(command, stream.state);
       if (events.length === 0) {
         // Recorded too, so that a repeat answers the same even once the command would change something.
         const unchanged = { streamId, revision: stream.revision, position: stream.lastPosition };

@@ -90,13 +90,10 @@ export class IdempotencyClaim {
       return { fresh: true };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const latest = await this.verify();
-      if (!latest?.unchanged) return { fresh: false };
-      const { revision, position } = latest.unchanged;
-      return {
-        fresh: false,
-        unchanged: { streamId: latest.streamId, revision: BigInt(revision), position: BigInt(position) },
-      };
+      const unchanged = (await this.verify())?.unchanged;
+      return unchanged
+        ? { fresh: false, unchanged: resultOf(this.accepted.streamId, unchanged) }
+        : { fresh: false };
     }
   }
 
@@ -124,14 +121,12 @@ export class IdempotencyClaim {
   }
 
   /**
-   * Frees the id again when the command this call recorded failed after all (it lost a race):
-   * nothing of it stays, and the id may name a command again.
+   * The result this command gave when its id was first used and it changed nothing, if so.
+   * Throws when the id names another command.
    */
-  async release(): Promise<void> {
-    if (!this.outcome?.fresh) return;
-    this.outcome = undefined;
-    this.recordedUnchanged = false;
-    await this.client.deleteStream(this.stream).catch(() => undefined);
+  async earlierResult(): Promise<CommandResult | undefined> {
+    const unchanged = (await this.verify())?.unchanged;
+    return unchanged && resultOf(this.accepted.streamId, unchanged);
   }
 
   private async latestRecord(): Promise<CommandAccepted['data'] | undefined> {
@@ -152,6 +147,12 @@ export class IdempotencyClaim {
     return latest;
   }
 }
+
+const resultOf = (streamId: string, unchanged: { revision: string; position: string }): CommandResult => ({
+  streamId,
+  revision: BigInt(unchanged.revision),
+  position: BigInt(unchanged.position),
+});
 
 /** A digest of what a command asks of which stream; `now`, when it was decided, is left out. */
 export function fingerprintOf(streamId: string, command: object): string {
