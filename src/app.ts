@@ -63,6 +63,8 @@ function httpOptions(config: AppConfig) {
   return {
     bodyLimit: QUERY_LIMITS.maxBodyBytes,
     requestTimeout: timeout,
+    // Stopping drops every connection, idle or mid-request, so a slow client cannot hold it up.
+    forceCloseConnections: true,
     http: {
       requestTimeout: timeout,
       headersTimeout: Math.min(timeout, 60_000),

@@ -88,4 +88,21 @@ describe('GraphQL resource limits', () => {
       expect(response.errors![0].message).not.toMatch(/Too many/);
     }
   });
+
+  it('stops at once, whatever its clients are in the middle of', async () => {
+    const own = await startTestApp(stores, { REQUEST_TIMEOUT_MS: '30000' });
+    const { port } = new URL(own.url);
+    const slow = connect(Number(port), '127.0.0.1');
+    slow.on('error', () => undefined);
+    await new Promise((resolve) => slow.once('connect', resolve));
+    slow.write(
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
+    const idle = await own.gql('{ meetups { edges { cursor } } }');
+    expect(idle.errors).toBeUndefined();
+    const started = performance.now();
+    await own.close();
+    expect(performance.now() - started).toBeLessThan(2000);
+    slow.destroy();
+  });
 });
