@@ -203,6 +203,7 @@ describe('meetups end to end over GraphQL', () => {
       after = page.data!.meetups.pageInfo.endCursor;
     }
     expect(titles).toEqual(['In 1 days', 'In 3 days', 'In 5 days', 'In 7 days', 'In 9 days']);
+    const real = after!;
     const tampered = (startsAt: unknown, id: unknown = randomUUID()) =>
       Buffer.from(JSON.stringify([startsAt, id])).toString('base64url');
     for (const after of [
@@ -213,6 +214,10 @@ describe('meetups end to end over GraphQL', () => {
       tampered(true),
       tampered('2030-02-30T00:00:00Z'),
       tampered('2030-01-01T00:00:00.000Z', { $gt: '' }),
+      `${real}!!!`,
+      `${real}==`,
+      real.split('').join('.'),
+      `${real.slice(0, -1)}${real.endsWith('A') ? 'B' : 'A'}`,
     ]) {
       const bad = await app.gql(MEETUPS, { after });
       expect([after, bad.errors?.[0].extensions!.code]).toEqual([after, 'BAD_USER_INPUT']);
