@@ -62,4 +62,10 @@ describe('the audit trail', () => {
     const bad = await app.gql(query, { c: 'not-a-uuid' });
     expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
+
+  it('reads an application stream whatever the letter case of its id', async () => {
+    const { id } = (await app.gql(SCHEDULE)).data!.scheduleMeetup;
+    const history = await app.gql(HISTORY, { streamId: `meetup-${id.toUpperCase()}` });
+    expect(history.data!.streamHistory.map((e: { type: string }) => e.type)).toEqual(['MeetupScheduled']);
+  });
 });

@@ -1,14 +1,22 @@
 import { Args, ArgsType, Field, Int, Query, Resolver } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { AuditService } from './audit.service';
 import { RecordedEventType } from './recorded-event.type';
 
 const POSITION = /^\d{1,20}$/;
+const CATEGORY_AND_UUID = /^[a-z]+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ArgsType()
 class StreamHistoryArgs {
-  @Field()
+  @Field({
+    description: 'A stream: `<category>-<id>`, such as `meetup-<meetup id>` or `command-<command id>`.',
+  })
+  // The application's streams are named by a category and a UUID, which any letter case names.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && CATEGORY_AND_UUID.test(value) ? value.toLowerCase() : value,
+  )
   @IsString()
   @Length(1, 200)
   @Matches(/^[^$]/, { message: "streamId must not name one of the server's own $-prefixed streams" })
