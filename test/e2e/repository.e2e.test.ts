@@ -136,4 +136,44 @@ describe('the event-sourced repository across processes', () => {
     expect(again).toEqual(first);
     expect(await readAllOf(client, meetupId)).toHaveLength(3);
   });
+
+  it('records the first answer of a command whose id a lost race left without one', async () => {
+    const here = new EventSourcedRepository(client, serializer);
+    const elsewhere = new EventSourcedRepository(client, serializer);
+    const meetupId = `meetup-${randomUUID()}`;
+    const today = Date.now();
+    const at = (days: number) => new Date(today + days * 86_400_000);
+    const reschedule = (days: number) => ({
+      type: 'RescheduleMeetup' as const,
+      meetupId,
+      startsAt: at(days),
+      now: new Date(),
+    });
+    const schedule = {
+      type: 'ScheduleMeetup' as const,
+      meetupId,
+      title: 'Left',
+      description: '',
+      city: 'Faro',
+    };
+    await here.handle(
+      meetupId,
+      meetupDecider,
+      { ...schedule, startsAt: at(1), capacity: 3, now: new Date() },
+      context(),
+    );
+    await elsewhere.handle(meetupId, meetupDecider, reschedule(2), context());
+
+    // Recorded on the state kept here, then refused: the record is left without an answer.
+    const left = context();
+    await expect(
+      here.handle(meetupId, meetupDecider, reschedule(2), { ...left, expectedRevision: 0n }),
+    ).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION' });
+
+    const first = await elsewhere.handle(meetupId, meetupDecider, reschedule(2), left);
+    expect(first.revision).toBe(1n);
+    await elsewhere.handle(meetupId, meetupDecider, reschedule(3), context());
+    expect(await here.handle(meetupId, meetupDecider, reschedule(2), left)).toEqual(first);
+    expect(await readAllOf(client, meetupId)).toHaveLength(3);
+  });
 });

@@ -96,11 +96,10 @@ export class EventSourcedRepository {
       if (events.length === 0) {
         // Recorded too, so that a repeat answers the same even once the command would change something.
         const unchanged = { streamId, revision: stream.revision, position: stream.lastPosition };
-        const recorded = await claim.record(unchanged);
-        return recorded.fresh ? unchanged : (recorded.unchanged ?? unchanged);
+        return (await claim.record(unchanged)).unchanged ?? unchanged;
       }
       const recorded = await claim.record();
-      if (!recorded.fresh && recorded.unchanged) return recorded.unchanged;
+      if (recorded.unchanged) return recorded.unchanged;
       const result = await this.append(streamId, stream, events, context, recorded.fresh);
       if (result) return result;
       // Spread the retries of commands racing on one stream.

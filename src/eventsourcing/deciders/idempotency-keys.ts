@@ -25,8 +25,13 @@ export interface CommandAccepted {
   };
 }
 
-/** What recording a command id found: the command's own fresh record, or its earlier one. */
-export type Recorded = { fresh: true } | { fresh: false; unchanged?: CommandResult };
+/** What recording a command id found. */
+export interface Recorded {
+  /** This call made the first record: no event of this command can be in any stream yet. */
+  fresh: boolean;
+  /** The command already changed nothing: the result every repeat gives. */
+  unchanged?: CommandResult;
+}
 
 /** The stream that records which command a command id names. */
 export const commandStreamId = (commandId: string) => `command-${commandId}`;
@@ -55,8 +60,8 @@ export class IdempotencyKeys {
 
 /** One command's hold on its id. */
 export class IdempotencyClaim {
-  private outcome: Recorded | undefined;
-  private recordedUnchanged = false;
+  /** True once this call made the first record: only it can then append this command's events. */
+  private fresh: boolean | undefined;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -70,30 +75,54 @@ export class IdempotencyClaim {
   }
 
   /**
-   * Records the id for this command, before its events or with the result of a command that
-   * changed nothing. Fresh when this call recorded it: then no event of this command can be in
-   * any stream yet. Throws when the id names another command.
+   * Records the id for this command, before its events or, for a command that changed nothing,
+   * with that result. Answers whether this call made the first record, and the result a repeat
+   * must give when the command already changed nothing. Throws when the id names another command.
    */
   async record(unchanged?: CommandResult): Promise<Recorded> {
-    if (!this.outcome) {
-      this.outcome = await this.recordFirst(unchanged);
-    } else if (this.outcome.fresh && unchanged && !this.recordedUnchanged) {
-      // Recorded before its events, it lost a race and now changes nothing: say so, for repeats.
-      await this.append(unchanged, 0n);
+    if (this.fresh === undefined) {
+      this.fresh = await this.recordFirst(unchanged);
+      if (this.fresh) return { fresh: true };
     }
-    return this.outcome;
+    // Recorded before, by this call (it lost a race) or by an earlier one: every answer is put in
+    // order on the record's own stream, so a repeat can only ever give the first.
+    for (;;) {
+      const latest = await this.latestRecord();
+      if (latest?.data.unchanged) {
+        return { fresh: false, unchanged: resultOf(this.accepted.streamId, latest.data.unchanged) };
+      }
+      if (!unchanged || !latest) return { fresh: this.fresh };
+      try {
+        await this.append(unchanged, latest.revision);
+        return { fresh: false, unchanged };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    }
   }
 
-  private async recordFirst(unchanged?: CommandResult): Promise<Recorded> {
+  /** Refuses the command when its id was first used for something else; returns the latest record. */
+  async verify(): Promise<CommandAccepted['data'] | undefined> {
+    return (await this.latestRecord())?.data;
+  }
+
+  /**
+   * The result this command gave when its id was first used and it changed nothing, if so.
+   * Throws when the id names another command.
+   */
+  async earlierResult(): Promise<CommandResult | undefined> {
+    const unchanged = (await this.verify())?.unchanged;
+    return unchanged && resultOf(this.accepted.streamId, unchanged);
+  }
+
+  /** True when this call made the first record; false when the id was recorded already. */
+  private async recordFirst(unchanged?: CommandResult): Promise<boolean> {
     try {
       await this.append(unchanged, NO_STREAM);
-      return { fresh: true };
+      return true;
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const unchanged = (await this.verify())?.unchanged;
-      return unchanged
-        ? { fresh: false, unchanged: resultOf(this.accepted.streamId, unchanged) }
-        : { fresh: false };
+      return false;
     }
   }
 
@@ -108,29 +137,11 @@ export class IdempotencyClaim {
     // A fresh event id each time: the store must refuse a second record, not take it as a repeat.
     const [recorded] = this.serializer.serialize(this.stream, [event], this.context);
     await this.client.appendToStream(this.stream, { ...recorded, id: randomUUID() }, { expectedRevision });
-    this.recordedUnchanged = unchanged !== undefined;
   }
 
-  /** Refuses the command when its id was first used for something else; returns the latest record. */
-  async verify(): Promise<CommandAccepted['data'] | undefined> {
-    const latest = await this.latestRecord();
-    if (latest && latest.fingerprint !== this.accepted.fingerprint) {
-      throw new IdempotencyKeyReusedError(this.context.commandId);
-    }
-    return latest;
-  }
-
-  /**
-   * The result this command gave when its id was first used and it changed nothing, if so.
-   * Throws when the id names another command.
-   */
-  async earlierResult(): Promise<CommandResult | undefined> {
-    const unchanged = (await this.verify())?.unchanged;
-    return unchanged && resultOf(this.accepted.streamId, unchanged);
-  }
-
-  private async latestRecord(): Promise<CommandAccepted['data'] | undefined> {
-    let latest: CommandAccepted['data'] | undefined;
+  /** The newest record and its revision; refuses the command when the id names another one. */
+  private async latestRecord(): Promise<{ data: CommandAccepted['data']; revision: bigint } | undefined> {
+    let latest: { data: CommandAccepted['data']; revision: bigint } | undefined;
     try {
       // Read to the end (of one event): leaving the loop early would leave the call open.
       const read = this.client.readStream(this.stream, {
@@ -139,10 +150,14 @@ export class IdempotencyClaim {
         maxCount: 1,
       });
       for await (const resolved of read) {
-        latest = this.serializer.deserialize(resolved)?.data as CommandAccepted['data'] | undefined;
+        const event = this.serializer.deserialize(resolved);
+        if (event) latest = { data: event.data as CommandAccepted['data'], revision: event.revision };
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    if (latest && latest.data.fingerprint !== this.accepted.fingerprint) {
+      throw new IdempotencyKeyReusedError(this.context.commandId);
     }
     return latest;
   }
