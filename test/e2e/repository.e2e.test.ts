@@ -96,48 +96,8 @@ describe('the event-sourced repository across processes', () => {
     expect(await readAllOf(client, meetupId)).toHaveLength(2);
   });
 
-  it('answers a repeat the same when the first time lost a race and then changed nothing', async () => {
-    const here = new EventSourcedRepository(client, serializer);
-    const elsewhere = new EventSourcedRepository(client, serializer);
-    const meetupId = `meetup-${randomUUID()}`;
-    const today = Date.now();
-    const at = (days: number) => new Date(today + days * 86_400_000);
-    const reschedule = (days: number) => ({
-      type: 'RescheduleMeetup' as const,
-      meetupId,
-      startsAt: at(days),
-      now: new Date(),
-    });
-    await here.handle(
-      meetupId,
-      meetupDecider,
-      {
-        type: 'ScheduleMeetup',
-        meetupId,
-        title: 'Race',
-        description: '',
-        city: 'Faro',
-        startsAt: at(1),
-        capacity: 3,
-        now: new Date(),
-      },
-      context(),
-    );
-    await elsewhere.handle(meetupId, meetupDecider, reschedule(2), context());
-
-    // Decided on the state kept here (day 1), recorded, lost the race, and on the fresh state
-    // (day 2 already) changed nothing.
-    const raced = context();
-    const first = await here.handle(meetupId, meetupDecider, reschedule(2), raced);
-    expect(first.revision).toBe(1n);
-
-    await elsewhere.handle(meetupId, meetupDecider, reschedule(3), context());
-    const again = await elsewhere.handle(meetupId, meetupDecider, reschedule(2), raced);
-    expect(again).toEqual(first);
-    expect(await readAllOf(client, meetupId)).toHaveLength(3);
-  });
-
-  it('records the first answer of a command whose id a lost race left without one', async () => {
+  /** A meetup scheduled a day from now through `here`, moved to day 2 through `elsewhere`. */
+  async function movedElsewhere() {
     const here = new EventSourcedRepository(client, serializer);
     const elsewhere = new EventSourcedRepository(client, serializer);
     const meetupId = `meetup-${randomUUID()}`;
@@ -152,18 +112,34 @@ describe('the event-sourced repository across processes', () => {
     const schedule = {
       type: 'ScheduleMeetup' as const,
       meetupId,
-      title: 'Left',
+      title: 'Race',
       description: '',
       city: 'Faro',
+      startsAt: at(1),
+      capacity: 3,
+      now: new Date(),
     };
-    await here.handle(
-      meetupId,
-      meetupDecider,
-      { ...schedule, startsAt: at(1), capacity: 3, now: new Date() },
-      context(),
-    );
+    await here.handle(meetupId, meetupDecider, schedule, context());
     await elsewhere.handle(meetupId, meetupDecider, reschedule(2), context());
+    return { here, elsewhere, meetupId, reschedule };
+  }
 
+  it('answers a repeat the same when the first time lost a race and then changed nothing', async () => {
+    const { here, elsewhere, meetupId, reschedule } = await movedElsewhere();
+    // Decided on the state kept here (day 1), recorded, lost the race, and on the fresh state
+    // (day 2 already) changed nothing.
+    const raced = context();
+    const first = await here.handle(meetupId, meetupDecider, reschedule(2), raced);
+    expect(first.revision).toBe(1n);
+
+    await elsewhere.handle(meetupId, meetupDecider, reschedule(3), context());
+    const again = await elsewhere.handle(meetupId, meetupDecider, reschedule(2), raced);
+    expect(again).toEqual(first);
+    expect(await readAllOf(client, meetupId)).toHaveLength(3);
+  });
+
+  it('records the first answer of a command whose id a lost race left without one', async () => {
+    const { here, elsewhere, meetupId, reschedule } = await movedElsewhere();
     // Recorded on the state kept here, then refused: the record is left without an answer.
     const left = context();
     await expect(
