@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { lru } from 'tiny-lru';
 import {
   DocumentNode,
   getVariableValues,
@@ -71,25 +72,6 @@ const notUnicode = (where: string, options: GraphQLErrorOptions = {}) =>
     options,
   );
 
-/** A small least-recently-used map. */
-class Lru<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly size: number) {}
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): V {
-    this.entries.set(key, value);
-    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
-    return value;
-  }
-}
-
 interface GraphQLParams {
   query?: unknown;
   operationName?: unknown;
@@ -149,7 +131,7 @@ function selectOperation(
 export function createRequestChecks(options: { introspection: boolean }) {
   // Suggestions ("Did you mean …") would reveal the schema that introspection hides.
   const hideSuggestions = !options.introspection;
-  const checked = new Lru<CheckedDocument>(1024);
+  const checked = lru<CheckedDocument>(1024);
   const limits = limitRules();
   const rules = [
     ...specifiedRules.map((rule) =>
@@ -206,7 +188,8 @@ export function createRequestChecks(options: { introspection: boolean }) {
     }
 
     const schema = request.server.graphql.schema;
-    const entry = checked.get(source) ?? checked.set(source, analyse(schema, source));
+    let entry = checked.get(source);
+    if (!entry) checked.set(source, (entry = analyse(schema, source)));
     if (entry.refused) throw new RequestRefusal(entry.refused);
     const document = entry.document!;
 
