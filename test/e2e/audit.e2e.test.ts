@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { useTestApp } from '../support/app';
 
 const HISTORY = `query History($streamId: String!) { streamHistory(streamId: $streamId) { type } }`;
 const AUDIT = `query Audit($after: String) { auditEvents(after: $after) { type position } }`;
@@ -7,16 +7,7 @@ const SCHEDULE = `mutation { scheduleMeetup(input: { title: "Audit", city: "Lisb
   startsAt: "2040-01-01T18:00:00Z", capacity: 5 }) { id position } }`;
 
 describe('the audit trail', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
+  const app = useTestApp();
 
   it("refuses the server's own $-prefixed streams", async () => {
     for (const streamId of ['$all', '$scavenges', '$settings']) {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
+import { FORWARDS, START } from '@eventstore/db-client';
 import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
 import { apiSpecification } from '../../src/eventsourcing/testing/api-specification';
 import { meetupEventSchemas, MeetupEvent } from '../../src/meetups/domain/meetup.events';
 import { toStreamId } from '../../src/meetups/domain/meetup.stream';
-import { eventStoreClient, openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { useTestApp } from '../support/app';
 import { CANCEL, inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 
 const MEETUP = `query Meetup($id: ID!, $consistentWith: String) {
@@ -25,22 +25,9 @@ const scheduled = (meetupId: string, startsAt = inDays(7)): MeetupEvent => ({
 });
 
 describe('commands: idempotency keys and client-side concurrency', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  let client: EventStoreDBClient;
+  const app = useTestApp();
   const serializer = new EventSerializer(new EventSchemaRegistry().register(...meetupEventSchemas));
-  const api = () => apiSpecification(app, client, serializer);
-
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores);
-    client = eventStoreClient(stores);
-  });
-  afterAll(async () => {
-    await client?.dispose();
-    await app?.close();
-    await stores?.close();
-  });
+  const api = () => apiSpecification(app, app.client, serializer);
 
   async function ok(query: string, input: Record<string, unknown>) {
     const response = await app.gql(query, { input });
@@ -51,10 +38,9 @@ describe('commands: idempotency keys and client-side concurrency', () => {
   it('returns the first result for an exact repeat, across a restart, and appends nothing', async () => {
     const input = scheduleInput({ commandId: randomUUID() });
     const first = await ok(SCHEDULE, input);
-    await app.close();
-    app = await startTestApp(stores);
+    await app.restart();
     expect(await ok(SCHEDULE, input)).toEqual(first);
-    const events = await client.readStream(toStreamId(first.id), {
+    const events = await app.client.readStream(toStreamId(first.id), {
       direction: FORWARDS,
       fromRevision: START,
     });
@@ -67,8 +53,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     const startsAt = inDays(7);
     const commandId = randomUUID();
     const first = await ok(SCHEDULE, scheduleInput({ commandId, startsAt }));
-    await app.close();
-    app = await startTestApp(stores);
+    await app.restart();
 
     await (
       await api()
@@ -120,7 +105,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     ).thenFails('IDEMPOTENCY_KEY_REUSED');
 
     const ids = new Set<string>();
-    for await (const resolved of client.readAll()) {
+    for await (const resolved of app.client.readAll()) {
       expect(ids.has(resolved.event!.id)).toBe(false);
       ids.add(resolved.event!.id);
     }
@@ -144,9 +129,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
   it('lets exactly one of many concurrent uses of a command id on different meetups through', async () => {
     const meetups = Array.from({ length: 8 }, () => randomUUID());
     const given = Object.fromEntries(meetups.map((id) => [toStreamId(id), [scheduled(id)]]));
-    await (
-      await api().given(given).when(MEETUP, { id: meetups[0] })
-    ).response;
+    await api().given(given).append();
     const commandId = randomUUID();
     const responses = await Promise.all(
       meetups.map((meetupId) => app.gql(PUBLISH, { input: { meetupId, commandId } })),
@@ -164,7 +147,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     });
     for (const result of results) expect(result).toEqual(results[0]);
     let count = 0;
-    for await (const _ of client.readStream(toStreamId(results[0].id))) count++;
+    for await (const _ of app.client.readStream(toStreamId(results[0].id))) count++;
     expect(count).toBe(1);
   });
 
@@ -208,7 +191,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     const codes = responses.map((r) => r.errors?.[0].extensions?.code ?? 'OK');
     expect([...codes].sort()).toEqual(['OK', ...Array(9).fill('WRONG_EXPECTED_REVISION')]);
     let count = 0;
-    for await (const _ of client.readStream(toStreamId(meetup.id))) count++;
+    for await (const _ of app.client.readStream(toStreamId(meetup.id))) count++;
     expect(count).toBe(2);
 
     // The expected revision is a precondition, not part of what a command asks: a loser may send

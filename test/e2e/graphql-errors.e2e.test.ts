@@ -1,29 +1,11 @@
 import { connect } from 'node:net';
 import { Logger } from '@nestjs/common';
-import {
-  getGraphQL,
-  httpRequest,
-  HttpResponse,
-  openStores,
-  postGraphQL,
-  startTestApp,
-  TestApp,
-  TestStores,
-} from '../support/app';
+import { getGraphQL, httpRequest, HttpResponse, postGraphQL, useTestApp } from '../support/app';
 
 const LIST = 'meetups { edges { cursor } }';
 
 describe('GraphQL error codes, however many errors a response holds', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
+  const app = useTestApp();
   afterEach(() => jest.restoreAllMocks());
 
   /** Every error of the response has a code; returns them. */

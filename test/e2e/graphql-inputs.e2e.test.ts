@@ -1,6 +1,6 @@
-import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
+import { BACKWARDS, END } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import { eventStoreClient, openStores, postGraphQL, startTestApp, TestApp, TestStores } from '../support/app';
+import { postGraphQL, useTestApp } from '../support/app';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
 const LIST_AFTER = `query($after: DateTime) { meetups(filter: { startsAfter: $after }) { edges { cursor } } }`;
@@ -23,19 +23,7 @@ const NOT_DATE_TIMES: unknown[] = [
 ];
 
 describe('strict GraphQL input', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  let client: EventStoreDBClient;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores);
-    client = eventStoreClient(stores);
-  });
-  afterAll(async () => {
-    await client?.dispose();
-    await app?.close();
-    await stores?.close();
-  });
+  const app = useTestApp();
 
   const input = (overrides: Record<string, unknown>) => ({
     title: 'Strict input',
@@ -49,7 +37,11 @@ describe('strict GraphQL input', () => {
   /** The data of the latest events in the store, as text. */
   async function recentEventData(): Promise<string> {
     const texts: string[] = [];
-    for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 200 })) {
+    for await (const resolved of app.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+      maxCount: 200,
+    })) {
       if (resolved.event && !resolved.event.type.startsWith('$'))
         texts.push(JSON.stringify(resolved.event.data));
     }

@@ -1,6 +1,6 @@
 import { PLAYGROUND_QUERY } from '../../src/graphql/playground.controller';
 import { getIntrospectionQuery } from 'graphql';
-import { httpRequest, openStores, postGraphQL, startTestApp, TestApp, TestStores } from '../support/app';
+import { httpRequest, postGraphQL, useTestApp } from '../support/app';
 
 /** 21 fragments, each spreading the previous one twice: under 1 KB, 2^20 fields once expanded. */
 const FRAGMENT_BOMB = [
@@ -17,16 +17,7 @@ async function timed<T>(request: Promise<T>): Promise<[number, T]> {
 }
 
 describe('GraphQL limits and error codes', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
+  const app = useTestApp();
 
   const codeOf = (response: { errors?: { extensions?: Record<string, unknown> }[] }) =>
     response.errors?.[0]?.extensions?.code;
@@ -182,16 +173,7 @@ describe('GraphQL limits and error codes', () => {
 });
 
 describe('GraphQL in production', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores, { NODE_ENV: 'production' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
+  const app = useTestApp({ NODE_ENV: 'production' });
 
   it('suggests no field, value or argument names in errors', async () => {
     const responses = [

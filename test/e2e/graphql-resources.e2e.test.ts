@@ -1,5 +1,5 @@
 import { connect, Socket } from 'node:net';
-import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { startTestApp, useTestApp } from '../support/app';
 
 const REQUEST_TIMEOUT_MS = 500;
 
@@ -33,19 +33,10 @@ function trickle(url: string, head: string): Promise<{ closedAfterMs: number; re
 }
 
 describe('GraphQL resource limits', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores, {
-      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      CONSISTENCY_MAX_WAITERS: '2',
-      CONSISTENCY_TIMEOUT_MS: '1500',
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
+  const app = useTestApp({
+    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    CONSISTENCY_MAX_WAITERS: '2',
+    CONSISTENCY_TIMEOUT_MS: '1500',
   });
 
   it('cuts off requests whose body or headers trickle in', async () => {
@@ -90,7 +81,7 @@ describe('GraphQL resource limits', () => {
   });
 
   it('stops at once, whatever its clients are in the middle of', async () => {
-    const own = await startTestApp(stores, { REQUEST_TIMEOUT_MS: '30000' });
+    const own = await startTestApp(app.stores, { REQUEST_TIMEOUT_MS: '30000' });
     const { port } = new URL(own.url);
     const slow = connect(Number(port), '127.0.0.1');
     slow.on('error', () => undefined);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { useTestApp } from '../support/app';
 import { CANCEL, inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 
 const MEETUP = `query Meetup($id: ID!, $consistentWith: String) {
@@ -28,16 +28,7 @@ const meetupInput = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('meetups end to end over GraphQL', () => {
-  let stores: TestStores;
-  let app: TestApp;
-  beforeAll(async () => {
-    stores = await openStores();
-    app = await startTestApp(stores, { CONSISTENCY_TIMEOUT_MS: '1500' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stores?.close();
-  });
+  const app = useTestApp({ CONSISTENCY_TIMEOUT_MS: '1500' });
 
   async function schedule(overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
     const response = await app.gql(SCHEDULE, { input: meetupInput(overrides) }, headers);

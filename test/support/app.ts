@@ -76,6 +76,50 @@ export async function startTestApp(stores: TestStores, env: Record<string, strin
 export const eventStoreClient = (stores: TestStores) =>
   EventStoreDBClient.connectionString(stores.eventStoreUrl);
 
+/** The application a test file drives, with its stores and an event store client of its own. */
+export interface TestFixture extends Pick<TestApp, 'gql' | 'url'> {
+  stores: TestStores;
+  client: EventStoreDBClient;
+  /** Closes the app and starts it again on the same stores. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Opens stores and starts the app before the file's tests, and closes all after them. The
+ * fixture stands for the app: `fixture.gql(...)`, `fixture.url`.
+ */
+export function useTestApp(env: Record<string, string> = {}): TestFixture {
+  let stores: TestStores | undefined;
+  let app: TestApp | undefined;
+  let client: EventStoreDBClient | undefined;
+  beforeAll(async () => {
+    stores = await openStores();
+    app = await startTestApp(stores, env);
+    client = eventStoreClient(stores);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await app?.close();
+    await stores?.close();
+  });
+  return {
+    gql: (query, variables, headers) => app!.gql(query, variables, headers),
+    get url() {
+      return app!.url;
+    },
+    get stores() {
+      return stores!;
+    },
+    get client() {
+      return client!;
+    },
+    async restart() {
+      await app!.close();
+      app = await startTestApp(stores!, env);
+    },
+  };
+}
+
 export interface HttpResponse {
   status: number;
   headers: Headers;
@@ -97,7 +141,7 @@ export async function httpRequest(url: string, init: RequestInit = {}): Promise<
 }
 
 /** A POST to /graphql with any body: an object is sent as JSON, a string as it is. */
-export const postGraphQL = (app: TestApp, body: unknown, headers: Record<string, string> = {}) =>
+export const postGraphQL = (app: Pick<TestApp, 'url'>, body: unknown, headers: Record<string, string> = {}) =>
   httpRequest(`${app.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -106,7 +150,7 @@ export const postGraphQL = (app: TestApp, body: unknown, headers: Record<string,
 
 /** A GET of /graphql with these parameters, with the header that lets it past CSRF prevention. */
 export const getGraphQL = (
-  app: TestApp,
+  app: Pick<TestApp, 'url'>,
   params: Record<string, string>,
   headers: Record<string, string> = {},
 ) =>

@@ -28,13 +28,18 @@ export function apiSpecification(
 ) {
   return {
     given(streams: Record<string, DomainEvent[]> = {}) {
+      /** Appends the given streams' events, as earlier commands would have. */
+      const append = async (): Promise<void> => {
+        for (const [streamId, events] of Object.entries(streams)) {
+          const commandId = randomUUID();
+          const context = { commandId, correlationId: commandId, causationId: commandId };
+          await client.appendToStream(streamId, serializer.serialize(streamId, events, context));
+        }
+      };
       return {
+        append,
         async when(query: string, variables: Record<string, unknown> = {}) {
-          for (const [streamId, events] of Object.entries(streams)) {
-            const commandId = randomUUID();
-            const context = { commandId, correlationId: commandId, causationId: commandId };
-            await client.appendToStream(streamId, serializer.serialize(streamId, events, context));
-          }
+          await append();
           const before = await lastDomainEventPosition(client);
           const response = await api.gql(query, variables);
           return {
