@@ -20,6 +20,22 @@ export interface AppConfig {
   consistencyMaxWaiters: number;
   /** How long a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
+  /** Signs session tokens (HS256); unset on the embedded default, where one is made and kept. */
+  jwtSecret?: string;
+  /** How long a session token is valid. */
+  sessionTtlSeconds: number;
+  /** Keys the hash that stands for an e-mail address in stream names and look-ups. */
+  emailHashKey?: string;
+  /** When both are set, an ADMIN with this address is created at boot. */
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Unset: e-mails are recorded in MongoDB (`sentEmails`) instead of being delivered. */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Log-in attempts allowed per address, and per client address, in each window. */
+  loginAttemptsPerAddress: number;
+  loginAttemptsPerClient: number;
+  loginWindowSeconds: number;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -80,10 +96,37 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consistencyTimeoutMs: int('CONSISTENCY_TIMEOUT_MS', 5000, 0, 60_000),
     consistencyMaxWaiters: int('CONSISTENCY_MAX_WAITERS', 1000, 0, 1_000_000),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    jwtSecret: env.JWT_SECRET || undefined,
+    sessionTtlSeconds: int('SESSION_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+    emailHashKey: env.EMAIL_HASH_KEY || undefined,
+    adminEmail: env.ADMIN_EMAIL || undefined,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    smtpUrl: url('SMTP_URL', ['smtp', 'smtps']),
+    mailFrom: env.MAIL_FROM || 'Meetups <no-reply@meetups.local>',
+    loginAttemptsPerAddress: int('LOGIN_ATTEMPTS_PER_ADDRESS', 10, 1, 1_000_000),
+    loginAttemptsPerClient: int('LOGIN_ATTEMPTS_PER_CLIENT', 100, 1, 1_000_000),
+    loginWindowSeconds: int('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
   };
+  const embedded = !config.eventStoreUrl && !config.mongoUrl;
+  for (const [name, value] of [
+    ['JWT_SECRET', config.jwtSecret],
+    ['EMAIL_HASH_KEY', config.emailHashKey],
+  ] as const) {
+    if (value === undefined && !embedded) {
+      problems.push(`${name} must be set when EVENTSTORE_URL or MONGODB_URL is (it is generated only on the embedded default)`);
+    } else if (value !== undefined && !strongSecret(value)) {
+      problems.push(`${name} must be at least 32 characters with at least 16 different ones`);
+    }
+  }
+  if (Boolean(config.adminEmail) !== Boolean(config.adminPassword)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(config.mongoDatabase)) {
     problems.push(`MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got '${config.mongoDatabase}'`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+/** Long and varied enough not to be guessed: 32 characters or more, at least 16 of them different. */
+const strongSecret = (secret: string): boolean => secret.length >= 32 && new Set(secret).size >= 16;

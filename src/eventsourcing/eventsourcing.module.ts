@@ -7,6 +7,8 @@ import { AuditService } from './audit/audit.service';
 import { EventSourcedRepository } from './deciders/event-sourced-repository';
 import { EventSchema, EventSchemaRegistry } from './event-store/event-schema-registry';
 import { EventSerializer } from './event-store/event-serializer';
+import { PersonalDataKeys } from './personal-data/personal-data-keys';
+import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { AnyProjection } from './projections/projection-definition';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
@@ -32,9 +34,14 @@ export class EventsourcingModule {
         { provide: EVENTSTORE_CLIENT, useValue: options.client },
         { provide: MONGO_DB, useValue: options.db },
         { provide: PROJECTIONS, useValue: options.projections },
+        { provide: PersonalDataKeys, useValue: new PersonalDataKeys(options.db) },
         {
           provide: EventSerializer,
-          useValue: new EventSerializer(new EventSchemaRegistry().register(...options.schemas)),
+          inject: [PersonalDataKeys],
+          useFactory: (keys: PersonalDataKeys) => {
+            const registry = new EventSchemaRegistry().register(...options.schemas);
+            return new EventSerializer(registry, new PersonalDataVault(registry, keys));
+          },
         },
         {
           provide: EventSourcedRepository,
@@ -51,6 +58,7 @@ export class EventsourcingModule {
         EVENTSTORE_CLIENT,
         MONGO_DB,
         EventSerializer,
+        PersonalDataKeys,
         EventSourcedRepository,
         CheckpointStore,
         ProjectionsService,

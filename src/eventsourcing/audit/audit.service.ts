@@ -42,7 +42,7 @@ export class AuditService {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
-    return events;
+    return this.serializer.reveal(events);
   }
 
   async auditEvents(query: AuditQuery): Promise<RecordedDomainEvent[]> {
@@ -66,7 +66,7 @@ export class AuditService {
       if (events.length >= query.limit || scanned >= AUDIT_SCAN_LIMIT) break;
     }
     await read.cancel().catch(() => undefined);
-    return events;
+    return this.serializer.reveal(events);
   }
 
   /** The commit position of the newest event in the store. */

@@ -5,6 +5,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { EventSerializer } from '../event-store/event-serializer';
 import { CommandContext, CommandResult } from './command-context';
 import { CodedError } from './coded-error';
@@ -63,6 +64,15 @@ export class EventSourcedRepository {
       (await this.tryKeptState(streamId, decider, command, context, claim)) ??
       (await this.decideOnFreshState(streamId, decider, command, context, claim))
     );
+  }
+
+  /** A stream's current state and revision (-1 when it does not exist), read afresh. */
+  async read<State, Command extends { type: string }, Event extends DomainEvent>(
+    streamId: string,
+    decider: Decider<State, Command, Event>,
+  ): Promise<{ state: State; revision: bigint }> {
+    const { stream } = await this.load(streamId, decider, '');
+    return { state: stream.state, revision: stream.revision };
   }
 
   private async decideOnFreshState<State, Command extends { type: string }, Event extends DomainEvent>(
@@ -146,7 +156,7 @@ export class EventSourcedRepository {
     try {
       const appended = await this.client.appendToStream(
         streamId,
-        this.serializer.serialize(streamId, events, context),
+        this.serializer.serialize(streamId, await this.serializer.seal(events), context),
         { expectedRevision: base.revision === -1n ? NO_STREAM : base.revision },
       );
       const result = {
@@ -191,19 +201,22 @@ export class EventSourcedRepository {
       lastPosition: -1n,
     };
     let repeated: CommandResult | undefined;
+    const events: RecordedDomainEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamId)) {
         stream.revision = resolved.event!.revision;
         stream.lastPosition = resolved.event!.position?.commit ?? -1n;
         const event = this.serializer.deserialize(resolved);
-        if (!event) continue;
-        stream.state = decider.evolve(stream.state, event as unknown as Event);
-        if (event.metadata.commandId === commandId) {
-          repeated = { streamId, revision: event.revision, position: event.position };
-        }
+        if (event) events.push(event);
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    for (const event of await this.serializer.reveal(events)) {
+      stream.state = decider.evolve(stream.state, event as unknown as Event);
+      if (event.metadata.commandId === commandId) {
+        repeated = { streamId, revision: event.revision, position: event.position };
+      }
     }
     return { stream, repeated };
   }

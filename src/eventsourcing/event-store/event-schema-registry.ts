@@ -1,12 +1,21 @@
 /** Turns data of schema version `n` into version `n + 1`. */
 export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
+/** Which fields of an event are personal data, and whose: they are stored encrypted with that person's key. */
+export interface PersonalDataFields {
+  /** The field holding the person's id. */
+  subject: string;
+  fields: string[];
+}
+
 export interface EventSchema {
   type: string;
   /** The version new events are written with. Starts at 1. */
   version: number;
   /** `upcasters[n]` lifts version n to n + 1, for every n below `version`. */
   upcasters?: Record<number, Upcaster>;
+  /** Fields of the latest version that hold personal data. */
+  personalData?: PersonalDataFields;
 }
 
 /**
@@ -29,6 +38,10 @@ export class EventSchemaRegistry {
 
   versionOf(type: string): number {
     return this.schemas.get(type)?.version ?? 1;
+  }
+
+  personalDataOf(type: string): PersonalDataFields | undefined {
+    return this.schemas.get(type)?.personalData;
   }
 
   upcast(type: string, version: number, data: Record<string, unknown>): Record<string, unknown> {

@@ -4,9 +4,23 @@ import { DomainEvent } from '../deciders/decider';
 import { EventMetadata, RecordedDomainEvent } from './event-metadata';
 import { EventSchemaRegistry } from './event-schema-registry';
 import { eventIdFor } from './deterministic-ids';
+import { PersonalDataVault } from '../personal-data/personal-data-vault';
 
 export class EventSerializer {
-  constructor(private readonly registry: EventSchemaRegistry) {}
+  constructor(
+    private readonly registry: EventSchemaRegistry,
+    private readonly vault?: PersonalDataVault,
+  ) {}
+
+  /** The events with their personal data encrypted, ready to serialize. */
+  seal<E extends DomainEvent>(events: E[]): Promise<E[]> {
+    return this.vault ? this.vault.seal(events) : Promise.resolve(events);
+  }
+
+  /** Deserialized events with their personal data decrypted, or erased where the person was forgotten. */
+  reveal<E extends RecordedDomainEvent>(events: E[]): Promise<E[]> {
+    return this.vault ? this.vault.reveal(events) : Promise.resolve(events);
+  }
 
   /** The events a command appends to `streamId`, with ids derived from the stream and the command. */
   serialize(streamId: string, events: DomainEvent[], context: CommandContext, now = new Date()) {

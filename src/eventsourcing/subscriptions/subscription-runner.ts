@@ -190,7 +190,7 @@ export class SubscriptionRunner extends EventEmitter {
     const last = this.position?.commit ?? -1n;
     const fresh = batch.filter((p) => p.position.commit > last);
     if (fresh.length === 0) return;
-    const events = fresh.flatMap((p) => (p.event ? [p.event] : []));
+    const events = await this.serializer.reveal(fresh.flatMap((p) => (p.event ? [p.event] : [])));
     let backoff = this.minBackoff;
     for (;;) {
       try {

@@ -88,7 +88,7 @@ export class MeetupsResolver {
       city,
       startsAt,
       capacity,
-      ...(request.userId ? { organizerId: request.userId } : {}),
+      ...(request.actor ? { organizerId: request.actor.userId } : {}),
       now: new Date(),
     });
   }

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { Binary, Collection, Db, MongoServerError } from 'mongodb';
+import { CodedError } from '../deciders/coded-error';
+
+interface KeyDocument {
+  /** The person's id. */
+  _id: string;
+  /** 32 random bytes; absent once the person is forgotten. */
+  key?: Binary;
+  forgottenAt?: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** The person was forgotten: nothing personal may be written for them again. */
+export class PersonForgottenError extends CodedError {
+  constructor(subject: string) {
+    super('USER_FORGOTTEN', `User ${subject} was forgotten.`, { userId: subject });
+  }
+}
+
+/**
+ * One AES-256 key per person, in the `personal_data_keys` collection. Forgetting a person
+ * replaces the key by a tombstone: every copy of their personal data in the event store becomes
+ * unreadable, and no new key is ever made for them.
+ */
+export class PersonalDataKeys {
+  private readonly collection: Collection<KeyDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<KeyDocument>('personal_data_keys');
+  }
+
+  /** The person's key, made on first use; throws for a forgotten person. */
+  async keyFor(subject: string): Promise<Buffer> {
+    for (;;) {
+      const existing = await this.collection.findOne({ _id: subject });
+      if (existing) {
+        if (!existing.key) throw new PersonForgottenError(subject);
+        return Buffer.from(existing.key.buffer);
+      }
+      try {
+        await this.collection.insertOne({ _id: subject, key: new Binary(randomBytes(32)) });
+      } catch (error) {
+        // Another request made it first: use theirs.
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      }
+    }
+  }
+
+  /** The keys of these people that still exist; forgotten and unknown people are left out. */
+  async keysOf(subjects: string[]): Promise<Map<string, Buffer>> {
+    const keys = new Map<string, Buffer>();
+    if (subjects.length === 0) return keys;
+    for (const doc of await this.collection.find({ _id: { $in: subjects } }).toArray()) {
+      if (doc.key) keys.set(doc._id, Buffer.from(doc.key.buffer));
+    }
+    return keys;
+  }
+
+  /** Shreds the person's key for good. Forgetting twice is harmless. */
+  async forget(subject: string): Promise<void> {
+    await this.collection.replaceOne({ _id: subject }, { forgottenAt: new Date() }, { upsert: true });
+  }
+}
