@@ -1,5 +1,6 @@
 import type { AnyProjection } from '../src/eventsourcing/projections/projection-definition';
 import { meetupCatalogProjection } from './meetup-catalog.projection';
+import { usersProjection } from './users.projection';
 
 /** Every read model the worker keeps up to date. */
-export const projections: AnyProjection[] = [meetupCatalogProjection];
+export const projections: AnyProjection[] = [meetupCatalogProjection, usersProjection];

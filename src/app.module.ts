@@ -4,7 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db } from 'mongodb';
 import { projections } from '../projections';
-import { AppConfig } from './config/app-config';
+import { ConfigWithSecrets } from './config/secrets';
 import { EventsourcingModule } from './eventsourcing/eventsourcing.module';
 import {
   flattenValidationErrors,
@@ -13,11 +13,13 @@ import {
 } from './graphql/graphql-error.filter';
 import { graphqlOptions } from './graphql/graphql-options';
 import { PlaygroundController } from './graphql/playground.controller';
+import { userEventSchemas } from './identity/domain/user.events';
+import { IdentityModule } from './identity/identity.module';
 import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
 
 export interface Infrastructure {
-  config: AppConfig;
+  config: ConfigWithSecrets;
   client: EventStoreDBClient;
   db: Db;
 }
@@ -38,7 +40,7 @@ export const GRAPHQL_EDGE_PROVIDERS = [
 
 /** The core with every bounded context's event schemas and projections. */
 export const coreModule = ({ config, client, db }: Infrastructure): DynamicModule =>
-  EventsourcingModule.forRoot({ config, client, db, schemas: [...meetupEventSchemas], projections });
+  EventsourcingModule.forRoot({ config, client, db, schemas: [...userEventSchemas, ...meetupEventSchemas], projections });
 
 @Module({})
 export class AppModule {
@@ -48,7 +50,7 @@ export class AppModule {
     if (config.role === 'worker') return { module: AppModule, imports: [core] };
     return {
       module: AppModule,
-      imports: [core, GraphQLModule.forRoot(graphqlOptions(config)), MeetupsModule],
+      imports: [core, GraphQLModule.forRoot(graphqlOptions(config)), IdentityModule, MeetupsModule],
       controllers: config.playground ? [PlaygroundController] : [],
       providers: GRAPHQL_EDGE_PROVIDERS,
     };

@@ -4,6 +4,7 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { ConfigWithSecrets } from './config/secrets';
 import { redirectBrowsersToPlayground } from './graphql/playground.controller';
 import { QUERY_LIMITS } from './graphql/query-limits';
 
@@ -18,7 +19,7 @@ export interface RunningApp {
  * stops the subscriptions (storing their checkpoints) before the connections go.
  */
 export async function startApp(
-  config: AppConfig & { eventStoreUrl: string; mongoUrl: string },
+  config: ConfigWithSecrets & { eventStoreUrl: string; mongoUrl: string },
   options: { logger?: false | ('log' | 'error' | 'warn')[] } = {},
 ): Promise<RunningApp> {
   const client = EventStoreDBClient.connectionString(config.eventStoreUrl);

@@ -1,5 +1,6 @@
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config/app-config';
+import { withSecrets } from './config/secrets';
 import { provideStores } from './embedded/embedded-servers';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const stores = await provideStores(config, log);
   let app;
   try {
-    app = await startApp({ ...config, ...stores });
+    app = await startApp({ ...(await withSecrets(config)), ...stores });
   } catch (error) {
     await stores.stop();
     throw error;

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
 import { RunningApp, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config/app-config';
+import { ConfigWithSecrets } from '../../src/config/secrets';
 import { startEventStoreServer } from '../../src/embedded/eventstore/eventstore-server';
 import { startMongoServer } from '../../src/embedded/mongodb/mongo-server';
 
@@ -50,11 +51,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Settings every test app starts with unless a test says otherwise: secrets of this test run
+ * (kept across restarts, as a deployment keeps them), and log-in limits no test reaches by accident.
+ */
+export const TEST_ENV: Record<string, string> = {
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  EMAIL_HASH_KEY: randomBytes(32).toString('base64url'),
+  LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
+  LOGIN_ATTEMPTS_PER_CLIENT: '100000',
+};
+
 /** The whole application over HTTP on a free port, against the given stores. */
 export async function startTestApp(stores: TestStores, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ PORT: '0', MONGODB_DATABASE: stores.mongoDatabase, ...env });
+  const config = loadConfig({ PORT: '0', MONGODB_DATABASE: stores.mongoDatabase, ...TEST_ENV, ...env });
   const running = await startApp(
-    { ...config, eventStoreUrl: stores.eventStoreUrl, mongoUrl: stores.mongoUrl },
+    {
+      ...(config as ConfigWithSecrets),
+      eventStoreUrl: stores.eventStoreUrl,
+      mongoUrl: stores.mongoUrl,
+    },
     { logger: false },
   );
   const url = running.url!;

@@ -4,7 +4,8 @@
  * when the command changes nothing) or throws a DomainError.
  *
  * Commands that depend on the time carry it as `now`, so that `decide` stays pure; `now` is
- * when a command was decided, not part of what it asks.
+ * when a command was decided, not part of what it asks. Likewise `proof`: what the caller showed
+ * to be allowed (such as the password hash they matched), which `decide` checks against the state.
  */
 export interface Decider<State, Command extends { type: string }, Event extends DomainEvent> {
   initialState: State;

@@ -169,9 +169,12 @@ const resultOf = (streamId: string, unchanged: { revision: string; position: str
   position: BigInt(unchanged.position),
 });
 
-/** A digest of what a command asks of which stream; `now`, when it was decided, is left out. */
+/**
+ * A digest of what a command asks of which stream. Left out: `now`, when it was decided, and
+ * `proof`, what the caller showed to be allowed (checked against the state, like a revision).
+ */
 export function fingerprintOf(streamId: string, command: object): string {
-  const { now: _now, ...asked } = command as { now?: unknown };
+  const { now: _now, proof: _proof, ...asked } = command as { now?: unknown; proof?: unknown };
   return createHash('sha256')
     .update(canonicalJson({ streamId, command: asked }))
     .digest('base64url');

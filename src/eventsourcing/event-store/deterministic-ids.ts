@@ -12,3 +12,7 @@ export const eventIdFor = (streamId: string, commandId: string, index: number): 
 
 /** The id of the aggregate a creating command starts: a retried creation lands on the same one. */
 export const aggregateIdFor = (commandId: string): string => uuidV5(`${commandId}/aggregate`, NAMESPACE);
+
+/** The id of one step of a command that appends to several streams: each step is a command of its own. */
+export const stepCommandId = (commandId: string, step: string): string =>
+  uuidV5(`${commandId}/step/${step}`, NAMESPACE);

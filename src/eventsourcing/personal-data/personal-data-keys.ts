@@ -58,6 +58,10 @@ export class PersonalDataKeys {
     return keys;
   }
 
+  async isForgotten(subject: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: subject, forgottenAt: { $exists: true } })) > 0;
+  }
+
   /** Shreds the person's key for good. Forgetting twice is harmless. */
   async forget(subject: string): Promise<void> {
     await this.collection.replaceOne({ _id: subject }, { forgottenAt: new Date() }, { upsert: true });

@@ -1,4 +1,9 @@
-/** Commands carry the time they are decided at, so that `decide` stays pure. */
+import { Actor } from '../../identity/domain/role';
+
+/**
+ * Commands carry the time they are decided at, so that `decide` stays pure, and who asks: the
+ * organiser of a meetup is the one who scheduled it, and only they (or an admin) may change it.
+ */
 export interface ScheduleMeetup {
   type: 'ScheduleMeetup';
   meetupId: string;
@@ -7,18 +12,20 @@ export interface ScheduleMeetup {
   city: string;
   startsAt: Date;
   capacity: number;
-  organizerId?: string;
+  actor: Actor;
   now: Date;
 }
 
 export interface PublishMeetup {
   type: 'PublishMeetup';
   meetupId: string;
+  actor: Actor;
 }
 
 export interface RescheduleMeetup {
   type: 'RescheduleMeetup';
   meetupId: string;
+  actor: Actor;
   startsAt: Date;
   now: Date;
 }
@@ -26,6 +33,7 @@ export interface RescheduleMeetup {
 export interface CancelMeetup {
   type: 'CancelMeetup';
   meetupId: string;
+  actor: Actor;
   reason: string;
 }
 

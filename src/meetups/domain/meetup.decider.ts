@@ -1,6 +1,7 @@
 import { Decider } from '../../eventsourcing/deciders/decider';
 import { MeetupCommand } from './meetup.commands';
-import { invalidStart, meetupAlreadyExists, meetupCancelled, meetupNotFound } from './meetup.errors';
+import { isAdmin } from '../../identity/domain/role';
+import { forbidden, invalidStart, meetupAlreadyExists, meetupCancelled, meetupNotFound } from './meetup.errors';
 import { MeetupEvent } from './meetup.events';
 
 export type MeetupStatus = 'DRAFT' | 'PUBLISHED' | 'CANCELLED';
@@ -33,13 +34,20 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
 
   decide(command, state) {
     if (command.type === 'ScheduleMeetup') {
+      if (command.actor.role !== 'ORGANIZER' && !isAdmin(command.actor)) {
+        throw forbidden('schedule meetups: only organisers may');
+      }
       if (state.status !== 'NONE') throw meetupAlreadyExists(command.meetupId);
       if (command.startsAt <= command.now) throw invalidStart(command.startsAt);
-      const { meetupId, title, description, city, capacity, organizerId } = command;
-      const data = { meetupId, title, description, city, startsAt: command.startsAt.toISOString(), capacity };
-      return [{ type: 'MeetupScheduled', data: organizerId ? { ...data, organizerId } : data }];
+      const { meetupId, title, description, city, capacity } = command;
+      const startsAt = command.startsAt.toISOString();
+      const organizerId = command.actor.userId;
+      return [{ type: 'MeetupScheduled', data: { meetupId, title, description, city, startsAt, capacity, organizerId } }];
     }
     if (state.status === 'NONE') throw meetupNotFound(command.meetupId);
+    if (state.organizerId !== command.actor.userId && !isAdmin(command.actor)) {
+      throw forbidden("change another organiser's meetup");
+    }
     if (state.status === 'CANCELLED') throw meetupCancelled(command.meetupId);
     switch (command.type) {
       case 'PublishMeetup':

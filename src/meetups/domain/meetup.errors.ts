@@ -13,3 +13,5 @@ export const invalidStart = (startsAt: Date) =>
   new DomainError('INVALID_START', `A meetup must start in the future; ${startsAt.toISOString()} is not.`, {
     startsAt: startsAt.toISOString(),
   });
+
+export const forbidden = (what: string) => new DomainError('FORBIDDEN', `You may not ${what}.`);

@@ -10,6 +10,7 @@ import { CommandResultType } from '../../graphql/command-result.type';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
 import { IsNormalisedUuid } from '../../graphql/uuid';
+import { Actor } from '../../identity/domain/role';
 import { MeetupCommandMessage } from '../commands/meetup-command.handler';
 import { MeetupCommand } from '../domain/meetup.commands';
 import { MeetupCatalogReader } from './meetup-catalog.reader';
@@ -88,7 +89,7 @@ export class MeetupsResolver {
       city,
       startsAt,
       capacity,
-      ...(request.actor ? { organizerId: request.actor.userId } : {}),
+      actor: actorOf(request),
       now: new Date(),
     });
   }
@@ -98,7 +99,7 @@ export class MeetupsResolver {
     @Args('input') { meetupId, ...input }: PublishMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    return this.send(input, request, { type: 'PublishMeetup', meetupId });
+    return this.send(input, request, { type: 'PublishMeetup', meetupId, actor: actorOf(request) });
   }
 
   @Mutation(() => CommandResultType, { description: 'Moves a meetup to another start time, in the future.' })
@@ -106,7 +107,13 @@ export class MeetupsResolver {
     @Args('input') { meetupId, startsAt, ...input }: RescheduleMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    return this.send(input, request, { type: 'RescheduleMeetup', meetupId, startsAt, now: new Date() });
+    return this.send(input, request, {
+      type: 'RescheduleMeetup',
+      meetupId,
+      startsAt,
+      actor: actorOf(request),
+      now: new Date(),
+    });
   }
 
   @Mutation(() => CommandResultType, { description: 'Cancels a meetup, for good.' })
@@ -114,7 +121,7 @@ export class MeetupsResolver {
     @Args('input') { meetupId, reason, ...input }: CancelMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    return this.send(input, request, { type: 'CancelMeetup', meetupId, reason });
+    return this.send(input, request, { type: 'CancelMeetup', meetupId, reason, actor: actorOf(request) });
   }
 
   @Query(() => MeetupType, { nullable: true })
@@ -140,3 +147,6 @@ export class MeetupsResolver {
     return CommandResultType.from(command.meetupId, result);
   }
 }
+
+/** Every mutation needs a session token: the guard has checked it. */
+const actorOf = (request: GraphQLRequestContext): Actor => request.actor!;

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { PersonalDataKeys } from '../../eventsourcing/personal-data/personal-data-keys';
+import { Actor, ROLES } from '../domain/role';
+import { unauthenticated } from './auth.errors';
+
+/** The only algorithm tokens are signed with and accepted in. */
+export const SESSION_ALGORITHM = 'HS256';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Signed session tokens (JWT): `sub` is the user id, `role` their role; `exp` is always checked. */
+@Injectable()
+export class SessionTokens {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly keys: PersonalDataKeys,
+  ) {}
+
+  async issue(actor: Actor): Promise<{ token: string; expiresAt: Date }> {
+    const token = await this.jwt.signAsync({ sub: actor.userId, role: actor.role });
+    const { exp } = this.jwt.decode<{ exp: number }>(token);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The actor an `Authorization: Bearer` header names; refuses anything else, and forgotten users. */
+  async verify(authorization: string): Promise<Actor> {
+    const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header is not a bearer token.');
+    let payload: { sub?: unknown; role?: unknown };
+    try {
+      payload = await this.jwt.verifyAsync(match[1], { algorithms: [SESSION_ALGORITHM] });
+    } catch {
+      throw unauthenticated('The session token is invalid or expired.');
+    }
+    const { sub, role } = payload;
+    if (typeof sub !== 'string' || !UUID.test(sub) || !ROLES.includes(role as Actor['role'])) {
+      throw unauthenticated('The session token is invalid or expired.');
+    }
+    if (await this.keys.isForgotten(sub)) throw unauthenticated('The session token is invalid or expired.');
+    return { userId: sub, role: role as Actor['role'] };
+  }
+}

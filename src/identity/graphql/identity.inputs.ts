@@ -1,0 +1,96 @@
+import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CommandInput } from '../../graphql/command-input';
+import { IsNormalisedUuid } from '../../graphql/uuid';
+
+/** The roles one can sign up with; admins are made by configuration only. */
+export enum SignUpRole {
+  ATTENDEE = 'ATTENDEE',
+  ORGANIZER = 'ORGANIZER',
+}
+registerEnumType(SignUpRole, { name: 'SignUpRole' });
+
+/** No control characters: a name is shown to other people as it is. */
+const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+
+
+@InputType()
+export class RegisterUserInput extends CommandInput {
+  @Field({ description: 'Compared trimmed, NFKC-normalised and in lower case.' })
+  @IsString()
+  @Length(3, 254)
+  @IsEmail({ allow_utf8_local_part: true })
+  email!: string;
+
+  @Field({ description: '12 to 128 characters.' })
+  @IsString()
+  @Length(12, 128)
+  password!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 100)
+  @Matches(PRINTABLE, { message: 'displayName must not contain control characters' })
+  displayName!: string;
+
+  @Field(() => SignUpRole)
+  @IsIn(Object.values(SignUpRole))
+  role!: SignUpRole;
+}
+
+@InputType()
+export class LogInInput {
+  @Field()
+  @IsString()
+  @Length(1, 254)
+  email!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 128)
+  password!: string;
+
+  @Field({
+    nullable: true,
+    description: 'A `position` from registerUser: wait until the log-in look-up includes it.',
+  })
+  @IsOptional()
+  @IsString()
+  consistentWith?: string;
+}
+
+@InputType()
+export class ChangeProfileInput extends CommandInput {
+  @Field(() => ID, { nullable: true, description: 'Yourself when left out; an admin may name anyone.' })
+  @IsOptional()
+  @IsNormalisedUuid()
+  userId?: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 100)
+  @Matches(PRINTABLE, { message: 'displayName must not contain control characters' })
+  displayName!: string;
+}
+
+@InputType()
+export class ChangePasswordInput extends CommandInput {
+  @Field()
+  @IsString()
+  @Length(1, 128)
+  currentPassword!: string;
+
+  @Field({ description: '12 to 128 characters.' })
+  @IsString()
+  @Length(12, 128)
+  newPassword!: string;
+}
+
+@InputType()
+export class ForgetUserInput extends CommandInput {
+  @Field(() => ID, { nullable: true, description: 'Yourself when left out; an admin may name anyone.' })
+  @IsOptional()
+  @IsNormalisedUuid()
+  userId?: string;
+}
+

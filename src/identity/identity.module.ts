@@ -1,0 +1,77 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../eventsourcing/tokens';
+import { ReadConsistency } from '../graphql/read-consistency';
+import { AdminAccount } from './admin-account';
+import { AuthGuard } from './auth/auth.guard';
+import { LOGIN_PER_ADDRESS, LOGIN_PER_CLIENT, loginAddressOf } from './auth/login-throttler.guard';
+import { SESSION_ALGORITHM, SessionTokens } from './auth/session-tokens';
+import { ChangePasswordHandler } from './commands/change-password.handler';
+import { ForgetUserHandler } from './commands/forget-user.handler';
+import { RegisterUserHandler } from './commands/register-user.handler';
+import { UserCommandHandler } from './commands/user-command.handler';
+import { EmailKeys, normaliseEmail } from './email-address';
+import { IdentityResolver } from './graphql/identity.resolver';
+import { LoginService } from './login.service';
+
+const configured = { inject: [APP_CONFIG] };
+
+@Module({
+  imports: [
+    CqrsModule,
+    JwtModule.registerAsync({
+      ...configured,
+      useFactory: (config: AppConfig) => ({
+        secret: secret(config.jwtSecret, 'JWT_SECRET'),
+        signOptions: { algorithm: SESSION_ALGORITHM, expiresIn: config.sessionTtlSeconds },
+        verifyOptions: { algorithms: [SESSION_ALGORITHM] },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      ...configured,
+      useFactory: (config: AppConfig) => {
+        const window = config.loginWindowSeconds * 1000;
+        return [
+          {
+            name: LOGIN_PER_ADDRESS,
+            ttl: window,
+            limit: config.loginAttemptsPerAddress,
+            getTracker: (_request, context) => {
+              const email = loginAddressOf(context);
+              return typeof email === 'string' ? normaliseEmail(email) : '';
+            },
+          },
+          { name: LOGIN_PER_CLIENT, ttl: window, limit: config.loginAttemptsPerClient },
+        ];
+      },
+    }),
+  ],
+  providers: [
+    {
+      provide: EmailKeys,
+      ...configured,
+      useFactory: (config: AppConfig) => new EmailKeys(secret(config.emailHashKey, 'EMAIL_HASH_KEY')),
+    },
+    SessionTokens,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    LoginService,
+    ReadConsistency,
+    RegisterUserHandler,
+    ChangePasswordHandler,
+    ForgetUserHandler,
+    UserCommandHandler,
+    IdentityResolver,
+    AdminAccount,
+  ],
+  exports: [SessionTokens],
+})
+export class IdentityModule {}
+
+function secret(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

@@ -1,0 +1,39 @@
+import { Args, ArgsType, Field, Int, Query, Resolver } from '@nestjs/graphql';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { AdminOnly } from '../../identity/auth/auth.decorators';
+import { SentEmailsReader } from './sent-emails.reader';
+import { SentEmailConnection, SentEmailType } from './sent-email.type';
+
+@ArgsType()
+class SentEmailsArgs {
+  @Field({ nullable: true, description: 'Only e-mails to this address, in any letter case.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 320)
+  to?: string;
+
+  @Field(() => Int, { defaultValue: 20, nullable: true })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  after?: string;
+}
+
+@Resolver(() => SentEmailType)
+export class SentEmailsResolver {
+  constructor(private readonly reader: SentEmailsReader) {}
+
+  @AdminOnly()
+  @Query(() => SentEmailConnection, {
+    description:
+      'E-mails sent (or, without a mail server, only recorded), newest first. Those of a forgotten person are gone.',
+  })
+  sentEmails(@Args() { to, first, after }: SentEmailsArgs): Promise<SentEmailConnection> {
+    return this.reader.list(to, first, after);
+  }
+}

@@ -1,0 +1,60 @@
+import { RecordedDomainEvent } from '../eventsourcing/event-store/event-metadata';
+import type { UserForgotten, UserRegistered } from '../identity/domain/user.events';
+import { normaliseAddress } from './email-address';
+import { Mailer } from './mail/mailer';
+import { messageIdFor } from './message-ids';
+import { SentEmails } from './sent-emails';
+import { welcomeEmail } from './welcome-email';
+
+type Trigger = UserRegistered | UserForgotten;
+type RecordedTrigger = RecordedDomainEvent & Trigger;
+
+const TRIGGERS: ReadonlySet<string> = new Set<Trigger['type']>(['UserRegistered', 'UserForgotten']);
+const isTrigger = (event: RecordedDomainEvent): event is RecordedTrigger => TRIGGERS.has(event.type);
+
+/**
+ * What the notifications reactor does with a batch of events. Each e-mail is looked up in the
+ * inbox (`sent_emails`) before it is sent and recorded there once sent, so a batch retried after
+ * a failure, or a replay from the start, sends nothing twice. A failed send throws: the batch is
+ * retried and what was already sent is skipped.
+ */
+export class NotificationsHandler {
+  constructor(
+    private readonly sentEmails: SentEmails,
+    private readonly mailer: Mailer,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async handle(events: RecordedDomainEvent[]): Promise<void> {
+    for (const event of events) if (isTrigger(event)) await this.react(event);
+  }
+
+  private react(event: RecordedTrigger): Promise<void> {
+    switch (event.type) {
+      case 'UserRegistered':
+        return this.welcome(event);
+      case 'UserForgotten':
+        return this.sentEmails.forget(event.data.userId);
+    }
+  }
+
+  private async welcome(event: RecordedDomainEvent & UserRegistered): Promise<void> {
+    const { userId, email, displayName } = event.data;
+    // Null once the person has been forgotten: there is no one to write to any more.
+    if (typeof email !== 'string' || email.trim() === '') return;
+    const messageId = messageIdFor(event.eventId, userId);
+    if (await this.sentEmails.has(messageId)) return;
+    const { subject, text } = welcomeEmail(displayName);
+    await this.mailer.send({ messageId, userId, to: email.trim(), subject, text });
+    await this.sentEmails.record({
+      _id: messageId,
+      eventId: event.eventId,
+      userId,
+      to: normaliseAddress(email),
+      subject,
+      text,
+      sentAt: this.now(),
+      transport: this.mailer.transport,
+    });
+  }
+}
