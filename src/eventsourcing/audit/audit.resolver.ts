@@ -1,7 +1,11 @@
-import { Args, ArgsType, Field, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Context, Field, Int, Query, Resolver } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { GraphQLRequestContext } from '../../graphql/request-context';
 import { IsNormalisedUuid } from '../../graphql/uuid';
+import { AdminOnly, Authenticated } from '../../identity/auth/auth.decorators';
+import { isAdmin } from '../../identity/domain/role';
+import { forbidden } from '../../identity/domain/user.errors';
 import { AuditService } from './audit.service';
 import { RecordedEventType } from './recorded-event.type';
 
@@ -67,14 +71,25 @@ class AuditEventsArgs {
 export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
-  @Query(() => [RecordedEventType], { description: 'The events of one stream, oldest first.' })
-  async streamHistory(@Args() args: StreamHistoryArgs): Promise<RecordedEventType[]> {
+  @Authenticated()
+  @Query(() => [RecordedEventType], {
+    description: 'The events of one stream, oldest first: for admins, and for users on the streams they started.',
+  })
+  async streamHistory(
+    @Args() args: StreamHistoryArgs,
+    @Context('request') request: GraphQLRequestContext,
+  ): Promise<RecordedEventType[]> {
+    const actor = request.actor!;
+    if (!isAdmin(actor) && (await this.audit.creatorOf(args.streamId)) !== actor.userId) {
+      throw forbidden("read another user's stream");
+    }
     const events = await this.audit.streamHistory(args.streamId, BigInt(args.fromRevision), args.limit);
     return events.map(RecordedEventType.from);
   }
 
+  @AdminOnly()
   @Query(() => [RecordedEventType], {
-    description: 'Events across all streams, oldest first, filtered by type and correlation id.',
+    description: 'Events across all streams, oldest first, filtered by type and correlation id (admins).',
   })
   async auditEvents(@Args() args: AuditEventsArgs): Promise<RecordedEventType[]> {
     const events = await this.audit.auditEvents({

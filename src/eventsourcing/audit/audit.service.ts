@@ -45,6 +45,20 @@ export class AuditService {
     return this.serializer.reveal(events);
   }
 
+  /** Who appended a stream's first event, as its metadata says; undefined for no one or no stream. */
+  async creatorOf(streamId: string): Promise<string | undefined> {
+    let creator: string | undefined;
+    try {
+      // Read to the end (of one event): leaving the loop early would leave the call open.
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: START, maxCount: 1 })) {
+        creator = this.serializer.deserialize(resolved)?.metadata.userId;
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return creator;
+  }
+
   async auditEvents(query: AuditQuery): Promise<RecordedDomainEvent[]> {
     if (query.after !== undefined && query.after > (await this.headPosition())) {
       throw new InvalidInputError([

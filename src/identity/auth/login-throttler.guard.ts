@@ -17,7 +17,10 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     return { req: reply.request, res: reply };
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     throw tooManyAttempts(Math.max(1, Math.ceil(detail.timeToBlockExpire)));
   }
 }

@@ -27,14 +27,20 @@ export class SessionTokens {
   async verify(authorization: string): Promise<Actor> {
     const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header is not a bearer token.');
-    let payload: { sub?: unknown; role?: unknown };
+    let payload: { sub?: unknown; role?: unknown; exp?: unknown };
     try {
       payload = await this.jwt.verifyAsync(match[1], { algorithms: [SESSION_ALGORITHM] });
     } catch {
       throw unauthenticated('The session token is invalid or expired.');
     }
-    const { sub, role } = payload;
-    if (typeof sub !== 'string' || !UUID.test(sub) || !ROLES.includes(role as Actor['role'])) {
+    const { sub, role, exp } = payload;
+    // A token without an expiry would never expire: refused, though only the secret could make one.
+    if (
+      typeof exp !== 'number' ||
+      typeof sub !== 'string' ||
+      !UUID.test(sub) ||
+      !ROLES.includes(role as Actor['role'])
+    ) {
       throw unauthenticated('The session token is invalid or expired.');
     }
     if (await this.keys.isForgotten(sub)) throw unauthenticated('The session token is invalid or expired.');

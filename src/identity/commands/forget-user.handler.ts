@@ -34,12 +34,21 @@ export class ForgetUserHandler implements ICommandHandler<ForgetUserMessage, Com
       throw new WrongExpectedRevisionError(context.expectedRevision, revision);
     }
     await this.keys.forget(userId);
-    const result = await this.repository.handle(streamId, userDecider, { type: 'ForgetUser', userId, actor }, context);
+    const result = await this.repository.handle(
+      streamId,
+      userDecider,
+      { type: 'ForgetUser', userId, actor },
+      context,
+    );
     await this.repository.handle(
       emailReservationStreamId(state.emailKey),
       emailReservationDecider,
       { type: 'ReleaseEmail', emailKey: state.emailKey, userId },
-      { ...context, commandId: stepCommandId(context.commandId.toLowerCase(), 'release-email'), expectedRevision: undefined },
+      {
+        ...context,
+        commandId: stepCommandId(context.commandId.toLowerCase(), 'release-email'),
+        expectedRevision: undefined,
+      },
     );
     return result;
   }

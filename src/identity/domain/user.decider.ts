@@ -57,13 +57,23 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
       case 'ChangeProfile':
         return command.displayName === state.displayName
           ? []
-          : [{ type: 'UserProfileChanged', data: { userId: state.userId, displayName: command.displayName } }];
+          : [
+              {
+                type: 'UserProfileChanged',
+                data: { userId: state.userId, displayName: command.displayName },
+              },
+            ];
       case 'ChangePassword':
         if (command.actor.userId !== state.userId) throw forbidden("change another user's password");
         if (!command.proof.passwordHash || command.proof.passwordHash !== state.passwordHash) {
           throw wrongPassword();
         }
-        return [{ type: 'UserPasswordChanged', data: { userId: state.userId, passwordHash: command.newPasswordHash } }];
+        return [
+          {
+            type: 'UserPasswordChanged',
+            data: { userId: state.userId, passwordHash: command.newPasswordHash },
+          },
+        ];
       case 'ForgetUser':
         return [{ type: 'UserForgotten', data: { userId: state.userId, emailKey: state.emailKey } }];
       default: {

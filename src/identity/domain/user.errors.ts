@@ -7,7 +7,6 @@ export const userAlreadyExists = (userId: string) =>
 export const userForgotten = (userId: string) =>
   new DomainError('USER_FORGOTTEN', `User ${userId} was forgotten.`, { userId });
 /** The address names no one in particular: it does not say whose it is. */
-export const emailTaken = () =>
-  new DomainError('EMAIL_TAKEN', 'This e-mail address is already registered.');
+export const emailTaken = () => new DomainError('EMAIL_TAKEN', 'This e-mail address is already registered.');
 export const wrongPassword = () => new DomainError('WRONG_PASSWORD', 'The current password is not right.');
 export const forbidden = (what: string) => new DomainError('FORBIDDEN', `You may not ${what}.`);

@@ -13,7 +13,6 @@ registerEnumType(SignUpRole, { name: 'SignUpRole' });
 /** No control characters: a name is shown to other people as it is. */
 const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 
-
 @InputType()
 export class RegisterUserInput extends CommandInput {
   @Field({ description: 'Compared trimmed, NFKC-normalised and in lower case.' })
@@ -93,4 +92,3 @@ export class ForgetUserInput extends CommandInput {
   @IsNormalisedUuid()
   userId?: string;
 }
-

@@ -79,7 +79,9 @@ export class IdentityResolver {
   ): Promise<CommandResultType> {
     const actor = actorOf(request);
     const command = { type: 'ChangeProfile' as const, userId: userId ?? actor.userId, displayName, actor };
-    const result = await this.commandBus.execute(new UserCommandMessage(command, commandContext(request, input)));
+    const result = await this.commandBus.execute(
+      new UserCommandMessage(command, commandContext(request, input)),
+    );
     return CommandResultType.from(command.userId, result);
   }
 
