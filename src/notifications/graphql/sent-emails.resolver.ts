@@ -6,7 +6,10 @@ import { SentEmailConnection, SentEmailType } from './sent-email.type';
 
 @ArgsType()
 class SentEmailsArgs {
-  @Field({ nullable: true, description: 'Only e-mails to this address, in any letter case.' })
+  @Field({
+    nullable: true,
+    description: 'Only e-mails to this address, compared trimmed, NFKC-normalised and in lower case.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 320)

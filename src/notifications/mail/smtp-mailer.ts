@@ -28,8 +28,4 @@ export class SmtpMailer implements Mailer {
       messageId: messageIdHeader(message.messageId),
     });
   }
-
-  close(): void {
-    this.transporter.close();
-  }
 }

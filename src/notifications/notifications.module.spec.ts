@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { Db, MongoClient } from 'mongodb';
+import { SMTPServer } from 'smtp-server';
+import { AppRole, loadConfig } from '../config/app-config';
+import { EmbeddedEventStore, startEventStoreServer } from '../embedded/eventstore/eventstore-server';
+import { EmbeddedMongoServer, startMongoServer } from '../embedded/mongodb/mongo-server';
+import { EventSerializer } from '../eventsourcing/event-store/event-serializer';
+import { EventsourcingModule } from '../eventsourcing/eventsourcing.module';
+import { UserRegistered, userEventSchemas } from '../identity/domain/user.events';
+import { SentEmailsResolver } from './graphql/sent-emails.resolver';
+import { MAILER, Mailer } from './mail/mailer';
+import { NotificationsModule } from './notifications.module';
+import { NOTIFICATIONS_SUBSCRIPTION, NotificationsReactor } from './notifications.reactor';
+import { SENT_EMAILS, SentEmailDocument } from './sent-emails';
+
+describe('NotificationsModule', () => {
+  let eventStore: EmbeddedEventStore | undefined;
+  let mongoServer: EmbeddedMongoServer | undefined;
+  let client: EventStoreDBClient;
+  let mongo: MongoClient;
+  let db: Db;
+
+  beforeAll(async () => {
+    eventStore = process.env.EVENTSTORE_URL ? undefined : await startEventStoreServer({ port: 0 });
+    mongoServer = process.env.MONGODB_URL ? undefined : await startMongoServer({ port: 0 });
+    client = EventStoreDBClient.connectionString(process.env.EVENTSTORE_URL ?? eventStore!.url);
+    mongo = await MongoClient.connect(process.env.MONGODB_URL ?? mongoServer!.url);
+    db = mongo.db(`notifications_${randomUUID().slice(0, 8)}`);
+  });
+  afterAll(async () => {
+    await db.dropDatabase();
+    await client.dispose();
+    await mongo.close();
+    await eventStore?.close();
+    await mongoServer?.close();
+  });
+
+  /** The core and this module alone, as the given role runs them. */
+  async function boot(role: AppRole, env: Record<string, string> = {}) {
+    const config = loadConfig({ ROLE: role, ...env });
+    @Module({
+      imports: [
+        EventsourcingModule.forRoot({ config, client, db, schemas: userEventSchemas, projections: [] }),
+        NotificationsModule,
+      ],
+    })
+    class RoleModule {}
+    const app = await NestFactory.createApplicationContext(RoleModule, { logger: false });
+    await app.init();
+    return app;
+  }
+
+  async function register(serializer: EventSerializer): Promise<{ userId: string; position: bigint }> {
+    const userId = randomUUID();
+    const event: UserRegistered = {
+      type: 'UserRegistered',
+      data: {
+        userId,
+        emailKey: randomUUID(),
+        email: `${userId}@example.org`,
+        displayName: 'Ada',
+        role: 'ATTENDEE',
+        passwordHash: 'not-a-real-hash',
+      },
+    };
+    const commandId = randomUUID();
+    const context = { commandId, correlationId: commandId, causationId: commandId };
+    const streamId = `user-${userId}`;
+    const events = serializer.serialize(streamId, await serializer.seal([event]), context);
+    const result = await client.appendToStream(streamId, events);
+    return { userId, position: result.position!.commit };
+  }
+
+  it('sends on the worker role and lists on the api role; without SMTP_URL e-mails are only recorded', async () => {
+    const worker = await boot('worker');
+    const api = await boot('api');
+    try {
+      expect(worker.get<Mailer>(MAILER).transport).toBe('outbox');
+      expect(api.get(NotificationsReactor).status()).toBeUndefined();
+      const { userId, position } = await register(worker.get(EventSerializer));
+      const reactor = worker.get(NotificationsReactor);
+      await expect(waitUntilPast(reactor, position)).resolves.toBe(true);
+
+      const page = await api.get(SentEmailsResolver).sentEmails({ to: `${userId}@example.org`, first: 20 });
+      expect(page.edges.map((e) => e.node)).toEqual([
+        expect.objectContaining({
+          to: `${userId}@example.org`,
+          subject: 'Welcome to Meetups, Ada',
+          transport: 'outbox',
+        }),
+      ]);
+    } finally {
+      await worker.close();
+      await api.close();
+    }
+    const checkpoints = db.collection<{ _id: string }>('checkpoints');
+    expect(await checkpoints.countDocuments({ _id: NOTIFICATIONS_SUBSCRIPTION })).toBe(1);
+  });
+
+  it('delivers over SMTP when SMTP_URL is set, with the Message-ID it recorded', async () => {
+    const received: { rcptTo: string[]; raw: string }[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          received.push({
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const { port } = smtp.server.address() as AddressInfo;
+    const app = await boot('all', { SMTP_URL: `smtp://127.0.0.1:${port}` });
+    try {
+      expect(app.get<Mailer>(MAILER).transport).toBe('smtp');
+      const { userId, position } = await register(app.get(EventSerializer));
+      await expect(waitUntilPast(app.get(NotificationsReactor), position)).resolves.toBe(true);
+
+      const [recorded] = await db.collection<SentEmailDocument>(SENT_EMAILS).find({ userId }).toArray();
+      expect(recorded.transport).toBe('smtp');
+      const mails = received.filter((r) => r.rcptTo.includes(`${userId}@example.org`));
+      expect(mails).toHaveLength(1);
+      expect(mails[0].raw).toContain(`Message-ID: <${recorded._id}@meetups.local>`);
+    } finally {
+      await app.close();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
+  });
+});
+
+/** Polls the reactor's status, the way a health check would see it. */
+async function waitUntilPast(
+  reactor: NotificationsReactor,
+  position: bigint,
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while ((reactor.status()?.position ?? -1n) < position) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { SMTPServer, SMTPServerOptions } from 'smtp-server';
+import { OutgoingEmail } from '../../src/notifications/mail/mailer';
+import { SmtpMailer } from '../../src/notifications/mail/smtp-mailer';
+
+interface Received {
+  mailFrom: string | false;
+  rcptTo: string[];
+  headers: Map<string, string>;
+  body: string;
+}
+
+/** Headers (unfolded, names in lower case) and body of a raw message, line breaks as `\n`. */
+function parseMessage(raw: string): Pick<Received, 'headers' | 'body'> {
+  const text = raw.replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  const headers = new Map<string, string>();
+  for (const line of text
+    .slice(0, split)
+    .replace(/\n[ \t]+/g, ' ')
+    .split('\n')) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { headers, body: text.slice(split + 2) };
+}
+
+/** An SMTP server on a free loopback port, without TLS or authentication. */
+async function startSmtpServer(options: Partial<SMTPServerOptions> = {}) {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const { mailFrom, rcptTo } = session.envelope;
+        received.push({
+          mailFrom: mailFrom && mailFrom.address,
+          rcptTo: rcptTo.map((r) => r.address),
+          ...parseMessage(Buffer.concat(chunks).toString('utf8')),
+        });
+        callback();
+      });
+    },
+    ...options,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const tryLater = () => Object.assign(new Error('Try again later'), { responseCode: 451 });
+
+const email = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
+  messageId: randomUUID(),
+  userId: randomUUID(),
+  to: 'ada@example.org',
+  subject: 'Welcome to Meetups, Ada',
+  text: 'Hello Ada,\n\nWelcome to Meetups!\n',
+  ...overrides,
+});
+
+const FROM = 'Meetups <no-reply@meetups.local>';
+
+describe('SmtpMailer against an SMTP server', () => {
+  it('delivers to exactly the recipient, with the subject, the body and a Message-ID from the message id', async () => {
+    const server = await startSmtpServer();
+    try {
+      const message = email();
+      await new SmtpMailer(server.url, FROM).send(message);
+
+      expect(server.received).toHaveLength(1);
+      const [received] = server.received;
+      expect(received.mailFrom).toBe('no-reply@meetups.local');
+      expect(received.rcptTo).toEqual(['ada@example.org']);
+      expect(received.headers.get('to')).toBe('ada@example.org');
+      expect(received.headers.get('from')).toBe(FROM);
+      expect(received.headers.get('subject')).toBe('Welcome to Meetups, Ada');
+      expect(received.headers.get('message-id')).toBe(`<${message.messageId}@meetups.local>`);
+      expect(received.body).toBe(message.text);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives every attempt at one message the same Message-ID', async () => {
+    const server = await startSmtpServer();
+    try {
+      const mailer = new SmtpMailer(server.url, FROM);
+      const message = email();
+      await mailer.send(message);
+      await mailer.send(message);
+      expect(server.received.map((r) => r.headers.get('message-id'))).toEqual([
+        `<${message.messageId}@meetups.local>`,
+        `<${message.messageId}@meetups.local>`,
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects when the server answers 451 to RCPT TO, delivering nothing', async () => {
+    const server = await startSmtpServer({
+      onRcptTo: (_address, _session, callback) => callback(tryLater()),
+    });
+    try {
+      await expect(new SmtpMailer(server.url, FROM).send(email())).rejects.toMatchObject({
+        responseCode: 451,
+      });
+      expect(server.received).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects when the server answers 451 to DATA', async () => {
+    const server = await startSmtpServer({
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on('end', () => callback(tryLater()));
+      },
+    });
+    try {
+      await expect(new SmtpMailer(server.url, FROM).send(email())).rejects.toMatchObject({
+        responseCode: 451,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects when no server listens', async () => {
+    const server = await startSmtpServer();
+    await server.close();
+    await expect(new SmtpMailer(server.url, FROM).send(email())).rejects.toThrow();
+  });
+});
