@@ -1,7 +1,13 @@
 import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CommandInput } from '../../graphql/command-input';
 import { IsNormalisedUuid } from '../../graphql/uuid';
+import { normaliseEmail } from '../email-address';
+
+/** Addresses are validated as they are compared: trimmed, NFKC-normalised, in lower case. */
+const NormalisedEmail = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseEmail(value) : value));
 
 /** The roles one can sign up with; admins are made by configuration only. */
 export enum SignUpRole {
@@ -16,6 +22,7 @@ const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 @InputType()
 export class RegisterUserInput extends CommandInput {
   @Field({ description: 'Compared trimmed, NFKC-normalised and in lower case.' })
+  @NormalisedEmail()
   @IsString()
   @Length(3, 254)
   @IsEmail({ allow_utf8_local_part: true })
@@ -40,6 +47,7 @@ export class RegisterUserInput extends CommandInput {
 @InputType()
 export class LogInInput {
   @Field()
+  @NormalisedEmail()
   @IsString()
   @Length(1, 254)
   email!: string;
