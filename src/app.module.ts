@@ -17,6 +17,7 @@ import { userEventSchemas } from './identity/domain/user.events';
 import { IdentityModule } from './identity/identity.module';
 import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 export interface Infrastructure {
   config: ConfigWithSecrets;
@@ -40,17 +41,29 @@ export const GRAPHQL_EDGE_PROVIDERS = [
 
 /** The core with every bounded context's event schemas and projections. */
 export const coreModule = ({ config, client, db }: Infrastructure): DynamicModule =>
-  EventsourcingModule.forRoot({ config, client, db, schemas: [...userEventSchemas, ...meetupEventSchemas], projections });
+  EventsourcingModule.forRoot({
+    config,
+    client,
+    db,
+    schemas: [...userEventSchemas, ...meetupEventSchemas],
+    projections,
+  });
 
 @Module({})
 export class AppModule {
   static forRoot(infrastructure: Infrastructure): DynamicModule {
     const core = coreModule(infrastructure);
     const { config } = infrastructure;
-    if (config.role === 'worker') return { module: AppModule, imports: [core] };
+    if (config.role === 'worker') return { module: AppModule, imports: [core, NotificationsModule] };
     return {
       module: AppModule,
-      imports: [core, GraphQLModule.forRoot(graphqlOptions(config)), IdentityModule, MeetupsModule],
+      imports: [
+        core,
+        GraphQLModule.forRoot(graphqlOptions(config)),
+        IdentityModule,
+        MeetupsModule,
+        NotificationsModule,
+      ],
       controllers: config.playground ? [PlaygroundController] : [],
       providers: GRAPHQL_EDGE_PROVIDERS,
     };

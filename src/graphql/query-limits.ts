@@ -32,6 +32,7 @@ export const COST_MODEL = {
   /** `Type.field` → weight. */
   fieldWeights: {
     'Meetup.description': 50,
+    'SentEmail.text': 50,
     'RecordedEvent.data': 50,
     'RecordedEvent.metadata': 5,
     // Each call may scan up to 50,000 events for its matches: at most a few per request.

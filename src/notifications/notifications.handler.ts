@@ -1,6 +1,6 @@
 import { RecordedDomainEvent } from '../eventsourcing/event-store/event-metadata';
 import type { UserForgotten, UserRegistered } from '../identity/domain/user.events';
-import { normaliseAddress } from './email-address';
+import { normaliseEmail } from '../identity/email-address';
 import { Mailer } from './mail/mailer';
 import { messageIdFor } from './message-ids';
 import { SentEmails } from './sent-emails';
@@ -50,7 +50,7 @@ export class NotificationsHandler {
       _id: messageId,
       eventId: event.eventId,
       userId,
-      to: normaliseAddress(email),
+      to: normaliseEmail(email),
       subject,
       text,
       sentAt: this.now(),

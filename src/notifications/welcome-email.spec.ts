@@ -1,4 +1,4 @@
-import { normaliseAddress } from './email-address';
+import { normaliseEmail } from '../identity/email-address';
 import { welcomeEmail } from './welcome-email';
 
 describe('welcomeEmail', () => {
@@ -21,8 +21,8 @@ describe('welcomeEmail', () => {
   });
 });
 
-describe('normaliseAddress', () => {
+describe('normaliseEmail', () => {
   it('trims, applies NFKC and lower-cases', () => {
-    expect(normaliseAddress('  Ｇrace.Hopper@Example.ORG\n')).toBe('grace.hopper@example.org');
+    expect(normaliseEmail('  Ｇrace.Hopper@Example.ORG\n')).toBe('grace.hopper@example.org');
   });
 });

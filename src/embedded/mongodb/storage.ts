@@ -32,6 +32,10 @@ export class Storage {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Deleted documents leave no bytes behind: freed space is zeroed, and the log of old pages is
+    // emptied at each start, so what was deleted (a forgotten person) is gone from the disk.
+    db.pragma('secure_delete = ON');
+    db.pragma('wal_checkpoint(TRUNCATE)');
     db.exec(`
       CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, indexes BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS documents (

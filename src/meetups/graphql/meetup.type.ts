@@ -1,3 +1,4 @@
+import { PageInfo } from '../../graphql/page-info.type';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
 export enum MeetupStatusEnum {
@@ -41,15 +42,6 @@ export class MeetupEdge {
 
   @Field(() => MeetupType)
   node!: MeetupType;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
 }
 
 @ObjectType('MeetupConnection')

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfo } from '../../meetups/graphql/meetup.type';
+import { PageInfo } from '../../graphql/page-info.type';
 
 export enum MailTransportEnum {
   SMTP = 'smtp',

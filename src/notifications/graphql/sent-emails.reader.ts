@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Db, Filter } from 'mongodb';
 import { MONGO_DB } from '../../eventsourcing/tokens';
 import { InvalidInputError } from '../../graphql/graphql-error.filter';
-import { normaliseAddress } from '../email-address';
+import { normaliseEmail } from '../../identity/email-address';
 import { SentEmailDocument, SentEmails } from '../sent-emails';
 import { MailTransportEnum, SentEmailConnection, SentEmailType } from './sent-email.type';
 
@@ -17,7 +17,7 @@ export class SentEmailsReader {
 
   /** A page, to one address or to anyone, after an opaque cursor. */
   async list(to: string | null | undefined, first: number, after?: string): Promise<SentEmailConnection> {
-    const query: Filter<SentEmailDocument> = to == null ? {} : { to: normaliseAddress(to) };
+    const query: Filter<SentEmailDocument> = to == null ? {} : { to: normaliseEmail(to) };
     const cursor = after == null ? undefined : decodeCursor(after);
     const page = cursor
       ? {
