@@ -39,4 +39,33 @@ describe('loadConfig', () => {
     }
     expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
   });
+
+  describe('secrets', () => {
+    const strong = 'k8S2vQ7xL0pZ4mN9bR3tW6yC1dF5gH2j';
+    const realStores = { EVENTSTORE_URL: 'esdb://db:2113', MONGODB_URL: 'mongodb://db:27017' };
+
+    it('may be left out on the embedded default, where they are generated', () => {
+      expect(loadConfig({}).jwtSecret).toBeUndefined();
+    });
+
+    it('must be given with real servers', () => {
+      expect(() => loadConfig(realStores)).toThrow(/JWT_SECRET must be set[\s\S]*EMAIL_HASH_KEY must be set/);
+      expect(() => loadConfig({ MONGODB_URL: realStores.MONGODB_URL })).toThrow(/JWT_SECRET must be set/);
+      expect(loadConfig({ ...realStores, JWT_SECRET: strong, EMAIL_HASH_KEY: strong }).jwtSecret).toBe(
+        strong,
+      );
+    });
+
+    it('refuses weak ones anywhere', () => {
+      for (const weak of ['secret', 'a'.repeat(64), '0123456789012345678901234567890123']) {
+        expect(() => loadConfig({ JWT_SECRET: weak })).toThrow(/JWT_SECRET must be at least 32 characters/);
+      }
+    });
+
+    it('wants the admin address and password together', () => {
+      expect(() => loadConfig({ ADMIN_EMAIL: 'admin@example.com' })).toThrow(
+        /ADMIN_EMAIL and ADMIN_PASSWORD/,
+      );
+    });
+  });
 });

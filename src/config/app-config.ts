@@ -113,7 +113,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ['EMAIL_HASH_KEY', config.emailHashKey],
   ] as const) {
     if (value === undefined && !embedded) {
-      problems.push(`${name} must be set when EVENTSTORE_URL or MONGODB_URL is (it is generated only on the embedded default)`);
+      problems.push(
+        `${name} must be set when EVENTSTORE_URL or MONGODB_URL is (it is generated only on the embedded default)`,
+      );
     } else if (value !== undefined && !strongSecret(value)) {
       problems.push(`${name} must be at least 32 characters with at least 16 different ones`);
     }
