@@ -144,16 +144,18 @@ describe('forgetting a person', () => {
         .catch(() => undefined);
     await db.collection('checkpoints').deleteMany({});
     app = await startTestApp(stores, ADMIN_ENV);
-    await waitFor(
-      async () => (await db.collection('meetup_catalog').countDocuments({ _id: meetupId as never })) === 1,
-    );
-    // The reactor has replayed every registration by now: it ran behind the catalogue's last event.
+    // Every consumer has replayed up to the last event of the store.
+    const client = eventStoreClient(stores);
+    const [last] = await readAllBackwards(client, 1);
+    await client.dispose();
+    const head = storedPosition(last.position!.commit);
     await waitFor(async () => {
-      const checkpoint = await db
-        .collection('checkpoints')
-        .findOne({ _id: 'reactor:notifications' as never });
-      return checkpoint !== null;
-    });
+      const checkpoints = await db
+        .collection<{ _id: string; commit: string }>('checkpoints')
+        .find()
+        .toArray();
+      return checkpoints.length === projections.length + 1 && checkpoints.every((c) => c.commit >= head);
+    }, 10_000);
     const everything = JSON.stringify(
       await Promise.all(
         (await db.listCollections().toArray()).map((c) => db.collection(c.name).find().toArray()),

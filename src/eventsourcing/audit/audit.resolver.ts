@@ -73,7 +73,8 @@ export class AuditResolver {
 
   @Authenticated()
   @Query(() => [RecordedEventType], {
-    description: 'The events of one stream, oldest first: for admins, and for users on the streams they started.',
+    description:
+      'The events of one stream, oldest first: for admins, and for users on the streams they started.',
   })
   async streamHistory(
     @Args() args: StreamHistoryArgs,

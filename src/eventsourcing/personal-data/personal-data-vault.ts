@@ -65,7 +65,8 @@ export class PersonalDataVault {
 
 function subjectOf(data: Record<string, unknown>, personal: PersonalDataFields): string {
   const subject = data[personal.subject];
-  if (typeof subject !== 'string') throw new Error(`Personal data without a subject in '${personal.subject}'`);
+  if (typeof subject !== 'string')
+    throw new Error(`Personal data without a subject in '${personal.subject}'`);
   return subject;
 }
 

@@ -12,7 +12,7 @@ export const LOGIN_PER_CLIENT = 'login-client';
 export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override getRequestResponse(context: ExecutionContext) {
     const { reply } = GqlExecutionContext.create(context).getContext<{
-      reply: { request: Record<string, any> };
+      reply: { request: Record<string, unknown> };
     }>();
     return { req: reply.request, res: reply };
   }

@@ -1,7 +1,13 @@
 import { Decider } from '../../eventsourcing/deciders/decider';
 import { MeetupCommand } from './meetup.commands';
 import { isAdmin } from '../../identity/domain/role';
-import { forbidden, invalidStart, meetupAlreadyExists, meetupCancelled, meetupNotFound } from './meetup.errors';
+import {
+  forbidden,
+  invalidStart,
+  meetupAlreadyExists,
+  meetupCancelled,
+  meetupNotFound,
+} from './meetup.errors';
 import { MeetupEvent } from './meetup.events';
 
 export type MeetupStatus = 'DRAFT' | 'PUBLISHED' | 'CANCELLED';
@@ -42,7 +48,12 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
       const { meetupId, title, description, city, capacity } = command;
       const startsAt = command.startsAt.toISOString();
       const organizerId = command.actor.userId;
-      return [{ type: 'MeetupScheduled', data: { meetupId, title, description, city, startsAt, capacity, organizerId } }];
+      return [
+        {
+          type: 'MeetupScheduled',
+          data: { meetupId, title, description, city, startsAt, capacity, organizerId },
+        },
+      ];
     }
     if (state.status === 'NONE') throw meetupNotFound(command.meetupId);
     if (state.organizerId !== command.actor.userId && !isAdmin(command.actor)) {
