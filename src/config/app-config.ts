@@ -123,6 +123,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (Boolean(config.adminEmail) !== Boolean(config.adminPassword)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
+  if (config.adminPassword !== undefined && config.adminPassword.length < 12) {
+    problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  }
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(config.mongoDatabase)) {
     problems.push(`MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got '${config.mongoDatabase}'`);
   }
