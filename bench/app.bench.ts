@@ -6,7 +6,6 @@ import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client'
 import { MongoClient } from 'mongodb';
 import { meetupCatalogProjection } from '../projections/meetup-catalog.projection';
 import { startApp } from '../src/app';
-import { loadConfig } from '../src/config/app-config';
 import { EventSourcedRepository } from '../src/eventsourcing/deciders/event-sourced-repository';
 import { EventSchemaRegistry } from '../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../src/eventsourcing/event-store/event-serializer';
@@ -17,8 +16,10 @@ import { CheckpointStore } from '../src/eventsourcing/subscriptions/checkpoint-s
 import { SubscriptionRunner } from '../src/eventsourcing/subscriptions/subscription-runner';
 import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { meetupDecider } from '../src/meetups/domain/meetup.decider';
+import { Actor } from '../src/identity/domain/role';
 import { meetupEventSchemas } from '../src/meetups/domain/meetup.events';
 import { graphql } from './graphql-client';
+import { benchConfig, signUpOrganiser } from './identity';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
@@ -31,11 +32,12 @@ const input = () => ({
   startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
   capacity: 50,
 });
-const scheduleCommand = (meetupId: string) => ({
+const scheduleCommand = (meetupId: string, actor: Actor) => ({
   type: 'ScheduleMeetup' as const,
   meetupId,
   ...input(),
   startsAt: new Date(Date.now() + 7 * 86_400_000),
+  actor,
   now: new Date(),
 });
 const contextFor = () => {
@@ -62,7 +64,7 @@ export async function benchApp(): Promise<void> {
     '--data',
     join(dataDir, 'mongo'),
   ]);
-  const config = { ...loadConfig({ PORT: '0' }), eventStoreUrl: eventStore.url, mongoUrl: mongoServer.url };
+  const config = { ...benchConfig(), eventStoreUrl: eventStore.url, mongoUrl: mongoServer.url };
   const app = await startApp(config, { logger: false });
   const url = app.url!;
   const client = EventStoreDBClient.connectionString(eventStore.url);
@@ -75,7 +77,11 @@ export async function benchApp(): Promise<void> {
     });
   try {
     console.log('\nApplication: command path, projection and read-your-writes (embedded servers on disk)');
-    for (let i = 0; i < 200; i++) await graphql(url, SCHEDULE, { input: input() });
+    // Every command is sent as one organiser, signed up before the figures are taken.
+    const organiser = await signUpOrganiser(url);
+    const { actor } = organiser;
+    const schedule = () => graphql(url, SCHEDULE, { input: input() }, organiser.headers);
+    for (let i = 0; i < 200; i++) await schedule();
 
     let maxRate = 0;
     for (const concurrency of [1, 10, 50]) {
@@ -83,7 +89,7 @@ export async function benchApp(): Promise<void> {
       const latencies: number[] = [];
       const ms = await runConcurrently(total, concurrency, async () => {
         const start = nowMs();
-        await graphql(url, SCHEDULE, { input: input() });
+        await schedule();
         latencies.push(nowMs() - start);
       });
       const rate = (total / ms) * 1000;
@@ -118,12 +124,12 @@ export async function benchApp(): Promise<void> {
     const handlerMs = await runConcurrently(rounds, 10, async () => {
       const context = contextFor();
       const meetupId = aggregateIdFor(context.commandId);
-      await repository.handle(toStreamId(meetupId), meetupDecider, scheduleCommand(meetupId), context);
+      await repository.handle(toStreamId(meetupId), meetupDecider, scheduleCommand(meetupId, actor), context);
     });
     const rawMs = await runConcurrently(rounds, 10, async () => {
       const context = contextFor();
       const meetupId = aggregateIdFor(context.commandId);
-      const events = meetupDecider.decide(scheduleCommand(meetupId), meetupDecider.initialState);
+      const events = meetupDecider.decide(scheduleCommand(meetupId, actor), meetupDecider.initialState);
       await recordCommand(context.commandId);
       await client.appendToStream(
         toStreamId(meetupId),
@@ -143,14 +149,14 @@ export async function benchApp(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       const context = contextFor();
       const meetupId = aggregateIdFor(context.commandId);
-      await repository.handle(toStreamId(meetupId), meetupDecider, scheduleCommand(meetupId), context);
+      await repository.handle(toStreamId(meetupId), meetupDecider, scheduleCommand(meetupId, actor), context);
       ids.push(meetupId);
     }
     const updateMs = await runConcurrently(rounds, 10, async (i) => {
       await repository.handle(
         toStreamId(ids[i]),
         meetupDecider,
-        { type: 'PublishMeetup', meetupId: ids[i] },
+        { type: 'PublishMeetup', meetupId: ids[i], actor },
         contextFor(),
       );
     });
@@ -181,7 +187,7 @@ export async function benchApp(): Promise<void> {
         const due = started + i * interval;
         const wait = due - nowMs();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const { scheduleMeetup } = await graphql(url, SCHEDULE, { input: input() });
+        const { scheduleMeetup } = await schedule();
         const acked = nowMs();
         await graphql(url, READ, { id: scheduleMeetup.id, at: scheduleMeetup.position });
         lags.push(nowMs() - acked);
@@ -198,7 +204,7 @@ export async function benchApp(): Promise<void> {
     await runConcurrently(batches, 10, async () => {
       const events = Array.from({ length: 50 }, () => {
         const meetupId = randomUUID();
-        return meetupDecider.decide(scheduleCommand(meetupId), meetupDecider.initialState)[0];
+        return meetupDecider.decide(scheduleCommand(meetupId, actor), meetupDecider.initialState)[0];
       });
       const context = contextFor();
       const result = await client.appendToStream(

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp } from '../src/app';
-import { loadConfig } from '../src/config/app-config';
 import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { startEmbeddedWorker } from '../src/embedded/embedded-worker';
 import { graphql } from './graphql-client';
+import { benchConfig, signUpOrganiser } from './identity';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
@@ -29,19 +29,26 @@ async function commandPath(
   ]);
   const mongo = await start(join(ROOT, 'mongodb/cli.js'), ['--port', '0', '--data', join(dataDir, 'mongo')]);
   const app = await startApp(
-    { ...loadConfig({ PORT: '0' }), eventStoreUrl: eventStore.url, mongoUrl: mongo.url },
+    { ...benchConfig(), eventStoreUrl: eventStore.url, mongoUrl: mongo.url },
     { logger: false },
   );
+  let organiser: Record<string, string> = {};
   const send = () =>
-    graphql(app.url!, SCHEDULE, {
-      input: {
-        title: 'Embedding',
-        city: 'Lisbon',
-        startsAt: new Date(Date.now() + 864e5).toISOString(),
-        capacity: 9,
+    graphql(
+      app.url!,
+      SCHEDULE,
+      {
+        input: {
+          title: 'Embedding',
+          city: 'Lisbon',
+          startsAt: new Date(Date.now() + 864e5).toISOString(),
+          capacity: 9,
+        },
       },
-    });
+      organiser,
+    );
   try {
+    organiser = (await signUpOrganiser(app.url!)).headers;
     await runConcurrently(300, 10, send);
     const latencies: number[] = [];
     const total = 2000;

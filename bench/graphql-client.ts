@@ -6,13 +6,17 @@ import { Agent, request } from 'node:http';
  */
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** Posts one GraphQL request and returns its data; any GraphQL error fails the benchmark. */
+/**
+ * Posts one GraphQL request, with these headers (such as an organiser's `authorization`), and
+ * returns its data; any GraphQL error fails the benchmark.
+ */
 export async function graphql(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
 ): Promise<Record<string, Record<string, string>>> {
-  const body = (await post(`${url}/graphql`, JSON.stringify({ query, variables }))) as {
+  const body = (await post(`${url}/graphql`, JSON.stringify({ query, variables }), headers)) as {
     data?: Record<string, Record<string, string>>;
     errors?: unknown[];
   };
@@ -20,9 +24,13 @@ export async function graphql(
   return body.data!;
 }
 
-function post(url: string, payload: string): Promise<unknown> {
+function post(url: string, payload: string, extraHeaders: Record<string, string>): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    const headers = {
+      ...extraHeaders,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    };
     const req = request(url, { method: 'POST', agent, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

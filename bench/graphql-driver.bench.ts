@@ -10,11 +10,12 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
 import { coreModule, GRAPHQL_EDGE_PROVIDERS, Infrastructure } from '../src/app.module';
 import { startApp } from '../src/app';
-import { loadConfig } from '../src/config/app-config';
 import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { requestContext } from '../src/graphql/request-context';
+import { IdentityModule } from '../src/identity/identity.module';
 import { MeetupsModule } from '../src/meetups/meetups.module';
 import { graphql } from './graphql-client';
+import { benchConfig, signUpOrganiser } from './identity';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
 
 const SCHEDULE = `mutation($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position } }`;
@@ -36,6 +37,8 @@ class ApolloAppModule {
             request: requestContext(request.headers),
           }),
         }),
+        // Its auth guard checks the organiser's session token, as in the app.
+        IdentityModule,
         MeetupsModule,
       ],
       providers: GRAPHQL_EDGE_PROVIDERS,
@@ -45,8 +48,9 @@ class ApolloAppModule {
 
 type Figures = Record<string, { rate: number; p50: number; p99: number }>;
 
-async function measure(url: string): Promise<Figures> {
-  const post = (query: string, variables?: Record<string, unknown>) => graphql(url, query, variables);
+async function measure(url: string, headers: Record<string, string>): Promise<Figures> {
+  const post = (query: string, variables?: Record<string, unknown>) =>
+    graphql(url, query, variables, headers);
   const schedule = () =>
     post(SCHEDULE, {
       input: {
@@ -89,14 +93,17 @@ export async function benchGraphQLDriver(): Promise<void> {
     '--data',
     join(dataDir, 'db'),
   ]);
-  const config = { ...loadConfig({ PORT: '0' }), eventStoreUrl: es.url, mongoUrl: mongo.url };
+  const config = { ...benchConfig(), eventStoreUrl: es.url, mongoUrl: mongo.url };
+  // One organiser for both drivers: the same stores and secrets accept its token in either.
+  let organiser: Record<string, string> | undefined;
   try {
     console.log(
       '\nGraphQL driver: Mercurius (used) against Apollo Server, both on Fastify, runs in ABBA order',
     );
     const runMercurius = async () => {
       const app = await startApp(config, { logger: false });
-      const figures = await measure(app.url!);
+      organiser ??= (await signUpOrganiser(app.url!)).headers;
+      const figures = await measure(app.url!, organiser);
       await app.close();
       return figures;
     };
@@ -109,7 +116,7 @@ export async function benchGraphQLDriver(): Promise<void> {
       });
       await app.listen(0, '127.0.0.1');
       const { port } = app.getHttpServer().address() as { port: number };
-      const figures = await measure(`http://127.0.0.1:${port}`);
+      const figures = await measure(`http://127.0.0.1:${port}`, organiser!);
       await app.close();
       await client.dispose();
       await mongoClient.close();

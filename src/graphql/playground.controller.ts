@@ -25,9 +25,30 @@ function packageRoot(name: string): string {
 const readJson = (file: string): { name?: string } =>
   JSON.parse(readFileSync(file, 'utf8')) as { name?: string };
 
-/** The mutation the playground opens with; the page puts a time a week ahead for NEXT_WEEK. */
-export const PLAYGROUND_QUERY = `# Schedule a meetup; pass the returned position as consistentWith to read it back.
-mutation {
+/**
+ * The document the playground opens with: sign up, log in, then schedule a meetup with the
+ * session token (every mutation but these two needs one). The page puts a time a week ahead for
+ * NEXT_WEEK.
+ */
+export const PLAYGROUND_QUERY = `# 1. Sign up as an organiser (with your own address, and a password of 12 characters or more).
+mutation Register {
+  registerUser(input: { email: "organiser@example.com", password: "correct horse battery staple",
+    displayName: "Organiser", role: ORGANIZER }) {
+    id position
+  }
+}
+
+# 2. Log in with the same address and password, and copy the token from the answer.
+mutation LogIn {
+  logIn(input: { email: "organiser@example.com", password: "correct horse battery staple" }) {
+    token expiresAt
+  }
+}
+
+# 3. Paste the token into the Headers tab below, as:
+#    {"Authorization": "Bearer <token>"}
+# then schedule a meetup; pass the returned position as consistentWith to read it back.
+mutation ScheduleMeetup {
   scheduleMeetup(input: { title: "Event sourcing night", city: "Lisbon",
     startsAt: "NEXT_WEEK", capacity: 50 }) {
     id revision position

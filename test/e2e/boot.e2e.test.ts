@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,21 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; output: ()
   return { child, output: () => output, api };
 }
 
+/** One GraphQL request to the API, as any client sends it; its parsed answer. */
+async function post(
+  api: string,
+  query: string,
+  variables: object = {},
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(api, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+}
+
 const exitOf = (child: ChildProcess) =>
   new Promise<{ code: number | null; afterMs: number }>((resolve) => {
     const started = performance.now();
@@ -54,15 +69,30 @@ describe('the app as npm start runs it', () => {
       if (!process.env.EVENTSTORE_URL)
         expect(output()).toMatch(/embedded eventstore esdb:\/\/127\.0\.0\.1:\d+/);
       expect(output()).toMatch(/Playground: +http:\/\/127\.0\.0\.1:\d+\/graphiql/);
-      const response = await fetch(api, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: `mutation { scheduleMeetup(input: { title: "Boot", city: "Lisbon",
-            startsAt: "2040-01-01T18:00:00Z", capacity: 5 }) { revision } }`,
-        }),
+      // On the embedded default, the app made its own secrets, under its data directory.
+      expect(existsSync(join(dataDir, 'secrets', 'jwt-secret'))).toBe(true);
+      expect(existsSync(join(dataDir, 'secrets', 'email-hash-key'))).toBe(true);
+
+      // A command needs a session: sign up and log in first, as a client would.
+      const credentials = { email: 'boot@example.test', password: 'correct horse battery staple' };
+      const registered = await post(
+        api,
+        `mutation($input: RegisterUserInput!) { registerUser(input: $input) { position } }`,
+        { input: { ...credentials, displayName: 'Boot', role: 'ORGANIZER' } },
+      );
+      expect(registered.errors).toBeUndefined();
+      const loggedIn = await post(api, `mutation($input: LogInInput!) { logIn(input: $input) { token } }`, {
+        input: { ...credentials, consistentWith: registered.data!.registerUser.position },
       });
-      expect(await response.json()).toEqual({ data: { scheduleMeetup: { revision: 0 } } });
+      expect(loggedIn.errors).toBeUndefined();
+      const scheduled = await post(
+        api,
+        `mutation { scheduleMeetup(input: { title: "Boot", city: "Lisbon",
+          startsAt: "2040-01-01T18:00:00Z", capacity: 5 }) { revision } }`,
+        {},
+        { authorization: `Bearer ${loggedIn.data!.logIn.token}` },
+      );
+      expect(scheduled).toEqual({ data: { scheduleMeetup: { revision: 0 } } });
 
       // A client that never finishes its request does not hold the shutdown up.
       const slow = connect(Number(new URL(api).port), '127.0.0.1');

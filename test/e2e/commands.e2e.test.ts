@@ -6,6 +6,7 @@ import { apiSpecification } from '../../src/eventsourcing/testing/api-specificat
 import { meetupEventSchemas, MeetupEvent } from '../../src/meetups/domain/meetup.events';
 import { toStreamId } from '../../src/meetups/domain/meetup.stream';
 import { useTestApp } from '../support/app';
+import { signUp, TestUser } from '../support/identity';
 import { CANCEL, inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 
 const MEETUP = `query Meetup($id: ID!, $consistentWith: String) {
@@ -19,18 +20,35 @@ const scheduleInput = (overrides: Record<string, unknown> = {}) => ({
   capacity: 20,
   ...overrides,
 });
-const scheduled = (meetupId: string, startsAt = inDays(7)): MeetupEvent => ({
-  type: 'MeetupScheduled',
-  data: { meetupId, title: 'Given', description: '', city: 'Lisbon', startsAt, capacity: 20 },
-});
 
 describe('commands: idempotency keys and client-side concurrency', () => {
   const app = useTestApp();
   const serializer = new EventSerializer(new EventSchemaRegistry().register(...meetupEventSchemas));
-  const api = () => apiSpecification(app, app.client, serializer);
+  // Every command is sent as one organiser, who also organises the meetups given as past events.
+  let organiser: TestUser;
+  beforeAll(async () => {
+    organiser = await signUp(app);
+  });
+  const asOrganiser = {
+    gql: (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      app.gql(query, variables, { ...organiser.headers, ...headers }),
+  };
+  const api = () => apiSpecification(asOrganiser, app.client, serializer);
+  const scheduled = (meetupId: string, startsAt = inDays(7)): MeetupEvent => ({
+    type: 'MeetupScheduled',
+    data: {
+      meetupId,
+      title: 'Given',
+      description: '',
+      city: 'Lisbon',
+      startsAt,
+      capacity: 20,
+      organizerId: organiser.userId,
+    },
+  });
 
   async function ok(query: string, input: Record<string, unknown>) {
-    const response = await app.gql(query, { input });
+    const response = await asOrganiser.gql(query, { input });
     expect(response.errors).toBeUndefined();
     return Object.values(response.data!)[0] as { id: string; revision: number; position: string };
   }
@@ -132,7 +150,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
     await api().given(given).append();
     const commandId = randomUUID();
     const responses = await Promise.all(
-      meetups.map((meetupId) => app.gql(PUBLISH, { input: { meetupId, commandId } })),
+      meetups.map((meetupId) => asOrganiser.gql(PUBLISH, { input: { meetupId, commandId } })),
     );
     const codes = responses.map((r) => r.errors?.[0].extensions?.code ?? 'OK').sort();
     expect(codes).toEqual([...Array(7).fill('IDEMPOTENCY_KEY_REUSED'), 'OK']);
@@ -140,7 +158,9 @@ describe('commands: idempotency keys and client-side concurrency', () => {
 
   it('answers concurrent exact repeats with one result and one event', async () => {
     const input = scheduleInput({ commandId: randomUUID() });
-    const responses = await Promise.all(Array.from({ length: 8 }, () => app.gql(SCHEDULE, { input })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => asOrganiser.gql(SCHEDULE, { input })),
+    );
     const results = responses.map((r) => {
       expect(r.errors).toBeUndefined();
       return r.data!.scheduleMeetup;
@@ -186,7 +206,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
       commandId: randomUUID(),
     }));
     const responses = await Promise.all(
-      inputs.map((input) => app.gql(RESCHEDULE, { input: { ...input, expectedRevision: 0 } })),
+      inputs.map((input) => asOrganiser.gql(RESCHEDULE, { input: { ...input, expectedRevision: 0 } })),
     );
     const codes = responses.map((r) => r.errors?.[0].extensions?.code ?? 'OK');
     expect([...codes].sort()).toEqual(['OK', ...Array(9).fill('WRONG_EXPECTED_REVISION')]);

@@ -1,6 +1,7 @@
 import { PLAYGROUND_QUERY } from '../../src/graphql/playground.controller';
 import { getIntrospectionQuery } from 'graphql';
 import { httpRequest, postGraphQL, useTestApp } from '../support/app';
+import { ADMIN_ENV, logInAsAdmin } from '../support/identity';
 
 /** 21 fragments, each spreading the previous one twice: under 1 KB, 2^20 fields once expanded. */
 const FRAGMENT_BOMB = [
@@ -17,7 +18,7 @@ async function timed<T>(request: Promise<T>): Promise<[number, T]> {
 }
 
 describe('GraphQL limits and error codes', () => {
-  const app = useTestApp();
+  const app = useTestApp(ADMIN_ENV);
 
   const codeOf = (response: { errors?: { extensions?: Record<string, unknown> }[] }) =>
     response.errors?.[0]?.extensions?.code;
@@ -53,8 +54,10 @@ describe('GraphQL limits and error codes', () => {
   it('counts the events an audit query may scan: three scans per request, not four', async () => {
     const scans = (n: number) =>
       Array.from({ length: n }, (_, i) => `s${i}: auditEvents(types: ["Nope"], limit: 1) { type }`).join(' ');
-    expect((await app.gql(`query { ${scans(3)} }`)).errors).toBeUndefined();
-    expect(codeOf(await app.gql(`query { ${scans(4)} }`))).toBe('QUERY_TOO_COMPLEX');
+    // As the admin, who may read the audit trail: only the cost can refuse these.
+    const admin = await logInAsAdmin(app);
+    expect((await app.gql(`query { ${scans(3)} }`, {}, admin.headers)).errors).toBeUndefined();
+    expect(codeOf(await app.gql(`query { ${scans(4)} }`, {}, admin.headers))).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('refuses a fragment bomb at once, without holding up other requests', async () => {
@@ -155,11 +158,37 @@ describe('GraphQL limits and error codes', () => {
     }
     expect((await fetch(`${app.url}/graphiql/assets/..%2Fpackage.json`)).status).toBe(404);
 
-    // The mutation it opens with runs as it is.
+    // The document it opens with runs as it says: sign up, log in, and schedule with the token
+    // pasted into the headers as shown.
     expect(html).toContain(JSON.stringify(PLAYGROUND_QUERY));
+    expect(PLAYGROUND_QUERY).toMatch(
+      /registerUser[\s\S]*logIn[\s\S]*\n#.*Headers tab[\s\S]*\n# *\{"Authorization": "Bearer <token>"\}\n[\s\S]*scheduleMeetup/,
+    );
     const nextWeek = new Date(Date.now() + 7 * 864e5).toISOString();
-    const ready = await app.gql(PLAYGROUND_QUERY.replace('NEXT_WEEK', nextWeek));
-    expect(ready.errors).toBeUndefined();
+    const document = PLAYGROUND_QUERY.replace('NEXT_WEEK', nextWeek);
+    const run = (operationName: string, headers: Record<string, string> = {}) =>
+      postGraphQL(app, { query: document, operationName }, headers);
+    const registered = await run('Register');
+    expect(registered.body.errors).toBeUndefined();
+    // The log-in look-up follows the sign-up within moments, as it would for someone clicking.
+    let loggedIn = await run('LogIn');
+    for (
+      let attempt = 1;
+      attempt < 50 && loggedIn.body.errors?.[0]?.extensions?.code === 'INVALID_CREDENTIALS';
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      loggedIn = await run('LogIn');
+    }
+    expect(loggedIn.body.errors).toBeUndefined();
+    const shown = /^#\s*(\{"Authorization": "Bearer <token>"\})$/m.exec(PLAYGROUND_QUERY);
+    expect(shown).not.toBeNull();
+    const headers = JSON.parse(shown![1].replace('<token>', loggedIn.body.data.logIn.token));
+    const ready = await run('ScheduleMeetup', headers);
+    expect(ready.body.errors).toBeUndefined();
+    expect(ready.body.data.scheduleMeetup).toMatchObject({ revision: 0 });
+    // Without the token, scheduling is refused.
+    expect((await run('ScheduleMeetup')).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('sends a browser opening the API URL to the playground', async () => {

@@ -9,9 +9,11 @@ import { EventSerializer } from '../../src/eventsourcing/event-store/event-seria
 import { ProjectionEngine } from '../../src/eventsourcing/projections/projection-engine';
 import { AllPosition, CheckpointStore } from '../../src/eventsourcing/subscriptions/checkpoint-store';
 import { SubscriptionRunner } from '../../src/eventsourcing/subscriptions/subscription-runner';
+import { Actor } from '../../src/identity/domain/role';
 import { meetupDecider } from '../../src/meetups/domain/meetup.decider';
 import { meetupEventSchemas } from '../../src/meetups/domain/meetup.events';
 import { openStores, startTestApp, TestStores } from '../support/app';
+import { signUp } from '../support/identity';
 import { waitFor } from '../support/read';
 
 /** A checkpoint store that dies once, after the batch's writes and before the checkpoint is stored. */
@@ -54,6 +56,7 @@ describe('projections under failure', () => {
 
   async function writeMeetups(count: number): Promise<bigint> {
     const repository = new EventSourcedRepository(client, serializer);
+    const actor: Actor = { userId: randomUUID(), role: 'ORGANIZER' };
     let position = 0n;
     for (let i = 0; i < count; i++) {
       const meetupId = `meetup-${randomUUID()}`;
@@ -72,6 +75,7 @@ describe('projections under failure', () => {
           city: 'Faro',
           startsAt,
           capacity: 10,
+          actor,
           now,
         },
         context,
@@ -79,7 +83,12 @@ describe('projections under failure', () => {
       if (i % 2 === 0) {
         const publish = { ...context, commandId: randomUUID() };
         position = (
-          await repository.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish)
+          await repository.handle(
+            meetupId,
+            meetupDecider,
+            { type: 'PublishMeetup', meetupId, actor },
+            publish,
+          )
         ).position;
       }
       if (i % 3 === 0) {
@@ -89,7 +98,7 @@ describe('projections under failure', () => {
           await repository.handle(
             meetupId,
             meetupDecider,
-            { type: 'RescheduleMeetup', meetupId, startsAt: later, now },
+            { type: 'RescheduleMeetup', meetupId, startsAt: later, actor, now },
             move,
           )
         ).position;
@@ -201,7 +210,9 @@ describe('projections under failure', () => {
     });
 
     const first = await startTestApp(stores);
-    const before = (await first.gql(schedule, { input: input() })).data!.scheduleMeetup;
+    // The session outlives the restart: the app keeps its secrets, as a deployment does.
+    const organiser = await signUp(first);
+    const before = (await first.gql(schedule, { input: input() }, organiser.headers)).data!.scheduleMeetup;
     expect((await first.gql(read, { id: before.id, at: before.position })).data!.meetup).toEqual({
       id: before.id,
     });
@@ -212,7 +223,7 @@ describe('projections under failure', () => {
 
     const second = await startTestApp(stores);
     try {
-      const after = (await second.gql(schedule, { input: input() })).data!.scheduleMeetup;
+      const after = (await second.gql(schedule, { input: input() }, organiser.headers)).data!.scheduleMeetup;
       expect((await second.gql(read, { id: after.id, at: after.position })).data!.meetup).toEqual({
         id: after.id,
       });

@@ -4,6 +4,7 @@ import { EventSourcedRepository } from '../../src/eventsourcing/deciders/event-s
 import { DomainError } from '../../src/eventsourcing/deciders/domain-error';
 import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
+import { Actor } from '../../src/identity/domain/role';
 import { meetupDecider } from '../../src/meetups/domain/meetup.decider';
 import { meetupEventSchemas } from '../../src/meetups/domain/meetup.events';
 import { openStores, TestStores } from '../support/app';
@@ -13,6 +14,8 @@ describe('the event-sourced repository across processes', () => {
   let stores: TestStores;
   let client: EventStoreDBClient;
   const serializer = new EventSerializer(new EventSchemaRegistry().register(...meetupEventSchemas));
+  /** The organiser every command here is sent as. */
+  const actor: Actor = { userId: randomUUID(), role: 'ORGANIZER' };
   const context = () => {
     const commandId = randomUUID();
     return { commandId, correlationId: randomUUID(), causationId: commandId };
@@ -44,15 +47,16 @@ describe('the event-sourced repository across processes', () => {
         city: 'Faro',
         startsAt,
         capacity: 3,
+        actor,
         now,
       },
       context(),
     );
-    await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, context());
+    await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId, actor }, context());
     await elsewhere.handle(
       meetupId,
       meetupDecider,
-      { type: 'CancelMeetup', meetupId, reason: 'Rain' },
+      { type: 'CancelMeetup', meetupId, reason: 'Rain', actor },
       context(),
     );
 
@@ -60,7 +64,7 @@ describe('the event-sourced repository across processes', () => {
     const reschedule = here.handle(
       meetupId,
       meetupDecider,
-      { type: 'RescheduleMeetup', meetupId, startsAt: later, now },
+      { type: 'RescheduleMeetup', meetupId, startsAt: later, actor, now },
       context(),
     );
     await expect(reschedule).rejects.toBeInstanceOf(DomainError);
@@ -82,16 +86,22 @@ describe('the event-sourced repository across processes', () => {
       city: 'Faro',
       startsAt,
       capacity: 3,
+      actor,
       now: new Date(),
     };
     await here.handle(meetupId, meetupDecider, schedule, context());
     const publish = context();
-    const first = await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish);
-    expect(await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish)).toEqual(
-      first,
+    const first = await here.handle(
+      meetupId,
+      meetupDecider,
+      { type: 'PublishMeetup', meetupId, actor },
+      publish,
     );
     expect(
-      await elsewhere.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId }, publish),
+      await here.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId, actor }, publish),
+    ).toEqual(first);
+    expect(
+      await elsewhere.handle(meetupId, meetupDecider, { type: 'PublishMeetup', meetupId, actor }, publish),
     ).toEqual(first);
     expect(await readAllOf(client, meetupId)).toHaveLength(2);
   });
@@ -107,6 +117,7 @@ describe('the event-sourced repository across processes', () => {
       type: 'RescheduleMeetup' as const,
       meetupId,
       startsAt: at(days),
+      actor,
       now: new Date(),
     });
     const schedule = {
@@ -117,6 +128,7 @@ describe('the event-sourced repository across processes', () => {
       city: 'Faro',
       startsAt: at(1),
       capacity: 3,
+      actor,
       now: new Date(),
     };
     await here.handle(meetupId, meetupDecider, schedule, context());

@@ -1,4 +1,5 @@
 import { openStores, startTestApp, TestApp, TestStores } from '../support/app';
+import { signUp, TestUser } from '../support/identity';
 
 const SCHEDULE = `mutation { scheduleMeetup(input: { title: "Split roles", city: "Coimbra",
   startsAt: "2040-01-01T18:00:00Z", capacity: 5 }) { id position } }`;
@@ -8,11 +9,19 @@ describe('an API process beside a separate worker process', () => {
   let stores: TestStores;
   let api: TestApp;
   let worker: TestApp;
+  let organiser: TestUser;
   beforeAll(async () => {
     stores = await openStores();
     worker = await startTestApp(stores, { ROLE: 'worker' });
     api = await startTestApp(stores, { ROLE: 'api', CONSISTENCY_TIMEOUT_MS: '1500' });
+    // Signing up logs in through the log-in look-up the worker keeps.
+    organiser = await signUp(api);
   });
+  const schedule = async () => {
+    const response = await api.gql(SCHEDULE, {}, organiser.headers);
+    expect(response.errors).toBeUndefined();
+    return response.data!.scheduleMeetup;
+  };
   afterAll(async () => {
     await api?.close();
     await worker?.close();
@@ -20,7 +29,7 @@ describe('an API process beside a separate worker process', () => {
   });
 
   it("reads its own writes through the worker's durable checkpoint, for many waiting queries at once", async () => {
-    const scheduled = (await api.gql(SCHEDULE)).data!.scheduleMeetup;
+    const scheduled = await schedule();
     const reads = await Promise.all(
       Array.from({ length: 50 }, () => api.gql(MEETUP, { id: scheduled.id, at: scheduled.position })),
     );
@@ -31,7 +40,7 @@ describe('an API process beside a separate worker process', () => {
   });
 
   it('answers STALE_READ when the worker has not reached the position in time', async () => {
-    const scheduled = (await api.gql(SCHEDULE)).data!.scheduleMeetup;
+    const scheduled = await schedule();
     const far = String(BigInt(scheduled.position) + 1_000_000n);
     const read = await api.gql(MEETUP, { id: scheduled.id, at: far });
     expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['STALE_READ']);
