@@ -52,6 +52,15 @@ async function post(
   return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
 }
 
+/** The output once it matches, or as it is after `ms`: lines printed together may arrive apart. */
+async function printed(output: () => string, pattern: RegExp, ms = 5000): Promise<string> {
+  const deadline = performance.now() + ms;
+  while (!pattern.test(output()) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return output();
+}
+
 const exitOf = (child: ChildProcess) =>
   new Promise<{ code: number | null; afterMs: number }>((resolve) => {
     const started = performance.now();
@@ -68,7 +77,8 @@ describe('the app as npm start runs it', () => {
     try {
       if (!process.env.EVENTSTORE_URL)
         expect(output()).toMatch(/embedded eventstore esdb:\/\/127\.0\.0\.1:\d+/);
-      expect(output()).toMatch(/Playground: +http:\/\/127\.0\.0\.1:\d+\/graphiql/);
+      const playground = /Playground: +http:\/\/127\.0\.0\.1:\d+\/graphiql/;
+      expect(await printed(output, playground)).toMatch(playground);
       // On the embedded default, the app made its own secrets, under its data directory.
       expect(existsSync(join(dataDir, 'secrets', 'jwt-secret'))).toBe(true);
       expect(existsSync(join(dataDir, 'secrets', 'email-hash-key'))).toBe(true);
