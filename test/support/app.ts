@@ -71,7 +71,7 @@ export async function startTestApp(stores: TestStores, env: Record<string, strin
       eventStoreUrl: stores.eventStoreUrl,
       mongoUrl: stores.mongoUrl,
     },
-    { logger: process.env.TEST_APP_LOG ? ["error", "warn", "log"] : false },
+    { logger: process.env.TEST_APP_LOG ? ['error', 'warn', 'log'] : false },
   );
   const url = running.url!;
   return {
