@@ -107,7 +107,9 @@ describe('MongoDB contract: wire protocol framing', () => {
       // Reading is linear: the whole upload takes a fraction of a second here (quadratic took seconds).
       expect(elapsed).toBeLessThan(3000);
       expect(pingTimes.length).toBeGreaterThanOrEqual(2);
-      expect(Math.max(...pingTimes)).toBeLessThan(200);
+      // No ping waits for the upload: only, at most, for the insert of 40 MB once it is read (a few
+      // hundred ms on a loaded machine; reading in quadratic time held them for seconds).
+      expect(Math.max(...pingTimes)).toBeLessThan(1000);
     },
     30_000,
   );
