@@ -5,7 +5,7 @@ import {
   meetupCatalogProjection,
 } from '../../../projections/meetup-catalog.projection';
 import { MONGO_DB } from '../../eventsourcing/tokens';
-import { InvalidInputError } from '../../graphql/graphql-error.filter';
+import { keysetPage } from '../../graphql/keyset-page';
 import { MeetupsFilter } from './meetup.inputs';
 import { MeetupConnection, MeetupStatusEnum, MeetupType } from './meetup.type';
 
@@ -34,35 +34,14 @@ export class MeetupCatalogReader {
         ...(filter.startsBefore ? { $lt: filter.startsBefore } : {}),
       };
     }
-    const cursor = after == null ? undefined : decodeCursor(after);
-    const page = cursor
-      ? {
-          $and: [
-            query,
-            {
-              $or: [
-                { startsAt: { $gt: cursor.startsAt } },
-                { startsAt: cursor.startsAt, _id: { $gt: cursor.id } },
-              ],
-            },
-          ],
-        }
-      : query;
-    const docs = await this.collection
-      .find(page)
-      .sort({ startsAt: 1, _id: 1 })
-      .limit(first + 1)
-      .toArray();
-    const edges = docs
-      .slice(0, first)
-      .map((doc) => ({ cursor: encodeCursor(doc.startsAt, doc._id), node: toMeetup(doc) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: docs.length > first,
-        endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-      },
-    };
+    return keysetPage(this.collection, {
+      query,
+      field: 'startsAt',
+      order: 1,
+      first,
+      after,
+      toNode: toMeetup,
+    });
   }
 }
 
@@ -78,21 +57,3 @@ function toMeetup(doc: MeetupCatalogDocument): MeetupType {
     revision: doc.revision,
   };
 }
-
-const encodeCursor = (startsAt: Date, id: string): string =>
-  Buffer.from(JSON.stringify([startsAt.toISOString(), id])).toString('base64url');
-
-function decodeCursor(cursor: string): { startsAt: Date; id: string } {
-  try {
-    const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const date = new Date(typeof startsAt === 'string' ? startsAt : Number.NaN);
-    if (typeof id !== 'string' || !MEETUP_ID.test(id)) throw new Error();
-    // Only what encodeCursor writes, byte for byte: base64url decoding skips what it cannot read.
-    if (Number.isNaN(date.getTime()) || encodeCursor(date, id) !== cursor) throw new Error();
-    return { startsAt: date, id };
-  } catch {
-    throw new InvalidInputError([{ field: 'after', problems: ['after must be a cursor this API gave out'] }]);
-  }
-}
-
-const MEETUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
