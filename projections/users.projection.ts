@@ -4,10 +4,19 @@ import type { UserEvent } from '../src/identity/domain/user.events';
 
 /**
  * Users: the profile by id, and the log-in look-up by the keyed hash of the address. A forgotten
- * user is deleted, and since their personal data reads as null from then on, a rebuild does not
- * bring it back.
+ * user leaves only a tombstone (so that no late or replayed event can bring them back), and since
+ * their personal data reads as null from then on, a rebuild does not either.
  */
-export interface UserDocument {
+export type UserDocument = ActiveUserDocument | ForgottenUserDocument;
+
+export interface ForgottenUserDocument {
+  _id: string;
+  _position?: string;
+  forgotten: true;
+  revision: number;
+}
+
+export interface ActiveUserDocument {
   /** The user id. */
   _id: string;
   _position?: string;
@@ -19,7 +28,11 @@ export interface UserDocument {
   registeredAt: Date;
   /** Revision of the user's stream after the last applied event. */
   revision: number;
+  forgotten?: undefined;
 }
+
+/** The query that finds active users only. */
+export const ACTIVE = { forgotten: { $exists: false } } as const;
 
 export const usersProjection: ProjectionDefinition<UserDocument, UserEvent> = {
   name: 'users',
@@ -43,8 +56,8 @@ export const usersProjection: ProjectionDefinition<UserDocument, UserEvent> = {
         revision,
       };
     }
-    if (event.type === 'UserForgotten') return 'delete';
-    if (!document) return 'unchanged';
+    if (event.type === 'UserForgotten') return { _id: event.data.userId, forgotten: true, revision };
+    if (!document || document.forgotten) return 'unchanged';
     switch (event.type) {
       case 'UserProfileChanged':
         return { ...document, displayName: event.data.displayName, revision };

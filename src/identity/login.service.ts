@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
-import { UserDocument, usersProjection } from '../../projections/users.projection';
+import { ACTIVE, ActiveUserDocument, usersProjection } from '../../projections/users.projection';
 import { MONGO_DB } from '../eventsourcing/tokens';
 import { ReadConsistency } from '../graphql/read-consistency';
 import { invalidCredentials } from './auth/auth.errors';
@@ -22,8 +22,8 @@ export class LoginService {
   async logIn(email: string, password: string, consistentWith?: string): Promise<SessionType> {
     await this.consistency.waitFor(usersProjection.name, consistentWith);
     const user = await this.db
-      .collection<UserDocument>(usersProjection.collection)
-      .findOne({ emailKey: this.emailKeys.keyOf(email) });
+      .collection<ActiveUserDocument>(usersProjection.collection)
+      .findOne({ emailKey: this.emailKeys.keyOf(email), ...ACTIVE });
     // Checked even when no one has the address, so that both failures take the same time.
     const matches = await verifyPassword(user?.passwordHash, password);
     if (!user || !matches) throw invalidCredentials();

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, ArgsType, Context, Field, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { IsOptional, IsString } from 'class-validator';
 import { Db } from 'mongodb';
-import { UserDocument, usersProjection } from '../../../projections/users.projection';
+import { ACTIVE, ActiveUserDocument, usersProjection } from '../../../projections/users.projection';
 import { aggregateIdFor } from '../../eventsourcing/event-store/deterministic-ids';
 import { MONGO_DB } from '../../eventsourcing/tokens';
 import { CommandResultType } from '../../graphql/command-result.type';
@@ -125,8 +125,8 @@ export class IdentityResolver {
   ): Promise<UserType | null> {
     await this.consistency.waitFor(usersProjection.name, consistentWith);
     const user = await this.db
-      .collection<UserDocument>(usersProjection.collection)
-      .findOne({ _id: actorOf(request).userId }, { projection: { passwordHash: 0 } });
+      .collection<ActiveUserDocument>(usersProjection.collection)
+      .findOne({ _id: actorOf(request).userId, ...ACTIVE }, { projection: { passwordHash: 0 } });
     return user ? UserType.from(user) : null;
   }
 }

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { UserDocument } from '../../../projections/users.projection';
+import { ActiveUserDocument } from '../../../projections/users.projection';
 import { Role } from '../domain/role';
 
 export enum RoleEnum {
@@ -29,7 +29,7 @@ export class UserType {
   @Field(() => Int, { description: "The user stream's revision: an expectedRevision for the next change." })
   revision!: number;
 
-  static from(doc: UserDocument): UserType {
+  static from(doc: ActiveUserDocument): UserType {
     return Object.assign(new UserType(), {
       id: doc._id,
       email: doc.email,
