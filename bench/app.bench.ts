@@ -119,7 +119,9 @@ export async function benchApp(): Promise<void> {
     );
     report(`  latency p50 / p99 (ms)`, `${fmt(list.p50, 1)} / ${fmt(list.p99, 1)}`);
 
-    const repository = new EventSourcedRepository(client, serializer);
+    const repository = new EventSourcedRepository(client, serializer, {
+      fingerprintKey: 'test fingerprint key',
+    });
     const rounds = 1000;
     const handlerMs = await runConcurrently(rounds, 10, async () => {
       const context = contextFor();

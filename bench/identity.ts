@@ -12,10 +12,10 @@ export function benchConfig(env: Record<string, string> = {}): ConfigWithSecrets
   const config = loadConfig({
     PORT: '0',
     JWT_SECRET: randomBytes(32).toString('base64url'),
-    EMAIL_HASH_KEY: randomBytes(32).toString('base64url'),
+    HASH_KEY: randomBytes(32).toString('base64url'),
     ...env,
   });
-  return { ...config, jwtSecret: config.jwtSecret!, emailHashKey: config.emailHashKey! };
+  return { ...config, jwtSecret: config.jwtSecret!, hashKey: config.hashKey! };
 }
 
 export interface BenchOrganiser {

@@ -14,6 +14,7 @@ import {
 import { graphqlOptions } from './graphql/graphql-options';
 import { PlaygroundController } from './graphql/playground.controller';
 import { userEventSchemas } from './identity/domain/user.events';
+import { ForgettingModule } from './identity/forgetting/forgetting.module';
 import { IdentityModule } from './identity/identity.module';
 import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
@@ -54,7 +55,9 @@ export class AppModule {
   static forRoot(infrastructure: Infrastructure): DynamicModule {
     const core = coreModule(infrastructure);
     const { config } = infrastructure;
-    if (config.role === 'worker') return { module: AppModule, imports: [core, NotificationsModule] };
+    if (config.role === 'worker') {
+      return { module: AppModule, imports: [core, ForgettingModule, NotificationsModule] };
+    }
     return {
       module: AppModule,
       imports: [

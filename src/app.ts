@@ -63,6 +63,8 @@ function httpOptions(config: AppConfig) {
   const timeout = config.requestTimeoutMs;
   return {
     bodyLimit: QUERY_LIMITS.maxBodyBytes,
+    // Only behind a proxy that sets X-Forwarded-For: otherwise any client could name any address.
+    trustProxy: config.trustProxy,
     requestTimeout: timeout,
     // Stopping drops every connection, idle or mid-request, so a slow client cannot hold it up.
     forceCloseConnections: true,

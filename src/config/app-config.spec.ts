@@ -49,11 +49,9 @@ describe('loadConfig', () => {
     });
 
     it('must be given with real servers', () => {
-      expect(() => loadConfig(realStores)).toThrow(/JWT_SECRET must be set[\s\S]*EMAIL_HASH_KEY must be set/);
+      expect(() => loadConfig(realStores)).toThrow(/JWT_SECRET must be set[\s\S]*HASH_KEY must be set/);
       expect(() => loadConfig({ MONGODB_URL: realStores.MONGODB_URL })).toThrow(/JWT_SECRET must be set/);
-      expect(loadConfig({ ...realStores, JWT_SECRET: strong, EMAIL_HASH_KEY: strong }).jwtSecret).toBe(
-        strong,
-      );
+      expect(loadConfig({ ...realStores, JWT_SECRET: strong, HASH_KEY: strong }).jwtSecret).toBe(strong);
     });
 
     it('refuses weak ones anywhere', () => {

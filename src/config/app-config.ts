@@ -20,12 +20,17 @@ export interface AppConfig {
   consistencyMaxWaiters: number;
   /** How long a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
+  /** Behind a reverse proxy: the client address is taken from X-Forwarded-For, as it names it. */
+  trustProxy: boolean;
   /** Signs session tokens (HS256); unset on the embedded default, where one is made and kept. */
   jwtSecret?: string;
   /** How long a session token is valid. */
   sessionTtlSeconds: number;
-  /** Keys the hash that stands for an e-mail address in stream names and look-ups. */
-  emailHashKey?: string;
+  /**
+   * Keys the hashes that stand for personal data: an address in stream names and look-ups, and
+   * the input of every command in its idempotency record.
+   */
+  hashKey?: string;
   /** When both are set, an ADMIN with this address is created at boot. */
   adminEmail?: string;
   adminPassword?: string;
@@ -96,9 +101,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consistencyTimeoutMs: int('CONSISTENCY_TIMEOUT_MS', 5000, 0, 60_000),
     consistencyMaxWaiters: int('CONSISTENCY_MAX_WAITERS', 1000, 0, 1_000_000),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    trustProxy: bool('TRUST_PROXY', false),
     jwtSecret: env.JWT_SECRET || undefined,
     sessionTtlSeconds: int('SESSION_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
-    emailHashKey: env.EMAIL_HASH_KEY || undefined,
+    hashKey: env.HASH_KEY || undefined,
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     smtpUrl: url('SMTP_URL', ['smtp', 'smtps']),
@@ -110,7 +116,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [
     ['JWT_SECRET', config.jwtSecret],
-    ['EMAIL_HASH_KEY', config.emailHashKey],
+    ['HASH_KEY', config.hashKey],
   ] as const) {
     if (value === undefined && !embedded) {
       problems.push(

@@ -14,10 +14,10 @@ describe('withSecrets', () => {
   it('generates missing secrets once, keeps them for the owner only, and gives the same ones again', async () => {
     const first = await withSecrets(loadConfig({ DATA_DIR: dataDir }));
     expect(first.jwtSecret.length).toBeGreaterThanOrEqual(64);
-    expect(first.emailHashKey).not.toBe(first.jwtSecret);
+    expect(first.hashKey).not.toBe(first.jwtSecret);
     expect((await stat(join(dataDir, 'secrets', 'jwt-secret'))).mode & 0o777).toBe(0o600);
     const again = await withSecrets(loadConfig({ DATA_DIR: dataDir }));
-    expect(again).toMatchObject({ jwtSecret: first.jwtSecret, emailHashKey: first.emailHashKey });
+    expect(again).toMatchObject({ jwtSecret: first.jwtSecret, hashKey: first.hashKey });
   });
 
   it('uses configured secrets as they are', async () => {

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from './app-config';
 
-export type ConfigWithSecrets = AppConfig & { jwtSecret: string; emailHashKey: string };
+export type ConfigWithSecrets = AppConfig & { jwtSecret: string; hashKey: string };
 
 /**
  * The configured secrets; on the embedded default, those missing are generated once and kept
@@ -15,7 +15,7 @@ export async function withSecrets(config: AppConfig): Promise<ConfigWithSecrets>
   return {
     ...config,
     jwtSecret: config.jwtSecret ?? (await keptSecret(dir, 'jwt-secret')),
-    emailHashKey: config.emailHashKey ?? (await keptSecret(dir, 'email-hash-key')),
+    hashKey: config.hashKey ?? (await keptSecret(dir, 'hash-key')),
   };
 }
 

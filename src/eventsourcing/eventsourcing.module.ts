@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db } from 'mongodb';
-import { AppConfig } from '../config/app-config';
+import { ConfigWithSecrets } from '../config/secrets';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { EventSourcedRepository } from './deciders/event-sourced-repository';
@@ -12,10 +12,11 @@ import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { AnyProjection } from './projections/projection-definition';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
+import { ReactorHost } from './subscriptions/reactor-host';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from './tokens';
 
 export interface EventsourcingOptions {
-  config: AppConfig;
+  config: ConfigWithSecrets;
   client: EventStoreDBClient;
   db: Db;
   schemas: EventSchema[];
@@ -46,10 +47,14 @@ export class EventsourcingModule {
         {
           provide: EventSourcedRepository,
           inject: [EventSerializer],
-          useFactory: (serializer: EventSerializer) => new EventSourcedRepository(options.client, serializer),
+          useFactory: (serializer: EventSerializer) =>
+            new EventSourcedRepository(options.client, serializer, {
+              fingerprintKey: options.config.hashKey,
+            }),
         },
         { provide: CheckpointStore, useValue: new CheckpointStore(options.db) },
         ProjectionsService,
+        ReactorHost,
         AuditService,
         AuditResolver,
       ],
@@ -62,6 +67,7 @@ export class EventsourcingModule {
         EventSourcedRepository,
         CheckpointStore,
         ProjectionsService,
+        ReactorHost,
         AuditService,
       ],
     };

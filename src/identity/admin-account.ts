@@ -1,17 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { v5 as uuidV5 } from 'uuid';
 import { AppConfig } from '../config/app-config';
 import { CodedError } from '../eventsourcing/deciders/coded-error';
+import { EventSourcedRepository } from '../eventsourcing/deciders/event-sourced-repository';
 import { APP_CONFIG } from '../eventsourcing/tokens';
 import { RegisterUserMessage } from './commands/identity.messages';
+import { emailReservationDecider } from './domain/email-reservation.decider';
+import { userDecider } from './domain/user.decider';
+import { emailReservationStreamId, userStreamId } from './domain/user.streams';
 import { EmailKeys } from './email-address';
 
-const ADMIN_NAMESPACE = '9d0c3f4e-2a51-4c8e-b7f6-0e5d1a2b3c4d';
-
 /**
- * With ADMIN_EMAIL and ADMIN_PASSWORD set, an ADMIN with that address exists after boot. The
- * command id comes from the address, so every boot sends the same command: it registers once.
+ * With ADMIN_EMAIL and ADMIN_PASSWORD set, an ADMIN with that address exists after boot: made
+ * when the address is free (also once the admin was forgotten), left as it is when an admin
+ * holds it, and reported when anyone else does.
  */
 @Injectable()
 export class AdminAccount implements OnApplicationBootstrap {
@@ -20,22 +23,34 @@ export class AdminAccount implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly commandBus: CommandBus,
+    private readonly repository: EventSourcedRepository,
     private readonly emailKeys: EmailKeys,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail: email, adminPassword: password } = this.config;
     if (!email || !password) return;
-    const commandId = uuidV5(`admin/${this.emailKeys.keyOf(email)}`, ADMIN_NAMESPACE);
+    if ((await this.holder(email)) === 'ADMIN') return;
+    const commandId = randomUUID();
     const context = { commandId, correlationId: commandId, causationId: commandId };
     try {
       await this.commandBus.execute(
         new RegisterUserMessage({ email, password, displayName: 'Administrator', role: 'ADMIN' }, context),
       );
     } catch (error) {
-      // The address is someone else's, or the admin was made with another password: leave it be.
       if (!(error instanceof CodedError)) throw error;
+      // Another process may have made the admin meanwhile; anyone else holding the address is news.
+      if ((await this.holder(email)) === 'ADMIN') return;
       this.logger.warn(`ADMIN_EMAIL: no admin created (${error.code}: ${error.message})`);
     }
+  }
+
+  /** The role of the user holding the address, if any. */
+  private async holder(email: string): Promise<string | undefined> {
+    const reservation = emailReservationStreamId(this.emailKeys.keyOf(email));
+    const { holder } = (await this.repository.read(reservation, emailReservationDecider)).state;
+    if (!holder) return undefined;
+    const { state } = await this.repository.read(userStreamId(holder), userDecider);
+    return state.status === 'ACTIVE' ? state.role : undefined;
   }
 }

@@ -11,6 +11,8 @@ export class EmailKeys {
   constructor(private readonly hashKey: string) {}
 
   keyOf(email: string): string {
-    return createHmac('sha256', this.hashKey).update(normaliseEmail(email)).digest('hex');
+    // Lower case writes a final sigma apart (ΑΣ → ας, ασ): one address either way.
+    const folded = normaliseEmail(email).replace(/ς/g, 'σ');
+    return createHmac('sha256', this.hashKey).update(folded).digest('hex');
   }
 }

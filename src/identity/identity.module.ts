@@ -8,14 +8,15 @@ import { APP_CONFIG } from '../eventsourcing/tokens';
 import { ReadConsistency } from '../graphql/read-consistency';
 import { AdminAccount } from './admin-account';
 import { AuthGuard } from './auth/auth.guard';
-import { LOGIN_PER_ADDRESS, LOGIN_PER_CLIENT, loginAddressOf } from './auth/login-throttler.guard';
+import { attemptSubjectOf, LOGIN_PER_ADDRESS, LOGIN_PER_CLIENT } from './auth/login-throttler.guard';
 import { SESSION_ALGORITHM, SessionTokens } from './auth/session-tokens';
 import { ChangePasswordHandler } from './commands/change-password.handler';
 import { ForgetUserHandler } from './commands/forget-user.handler';
 import { RegisterUserHandler } from './commands/register-user.handler';
 import { UserCommandHandler } from './commands/user-command.handler';
-import { EmailKeys, normaliseEmail } from './email-address';
+import { EmailKeys } from './email-address';
 import { IdentityResolver } from './graphql/identity.resolver';
+import { ForgettingModule } from './forgetting/forgetting.module';
 import { LoginService } from './login.service';
 
 const configured = { inject: [APP_CONFIG] };
@@ -23,6 +24,7 @@ const configured = { inject: [APP_CONFIG] };
 @Module({
   imports: [
     CqrsModule,
+    ForgettingModule,
     JwtModule.registerAsync({
       ...configured,
       useFactory: (config: AppConfig) => ({
@@ -40,10 +42,7 @@ const configured = { inject: [APP_CONFIG] };
             name: LOGIN_PER_ADDRESS,
             ttl: window,
             limit: config.loginAttemptsPerAddress,
-            getTracker: (_request, context) => {
-              const email = loginAddressOf(context);
-              return typeof email === 'string' ? normaliseEmail(email) : '';
-            },
+            getTracker: (_request, context) => attemptSubjectOf(context),
           },
           { name: LOGIN_PER_CLIENT, ttl: window, limit: config.loginAttemptsPerClient },
         ];
@@ -54,7 +53,7 @@ const configured = { inject: [APP_CONFIG] };
     {
       provide: EmailKeys,
       ...configured,
-      useFactory: (config: AppConfig) => new EmailKeys(secret(config.emailHashKey, 'EMAIL_HASH_KEY')),
+      useFactory: (config: AppConfig) => new EmailKeys(secret(config.hashKey, 'HASH_KEY')),
     },
     SessionTokens,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -4,7 +4,7 @@ import { welcomeEmail } from './welcome-email';
 describe('welcomeEmail', () => {
   it('greets the person by name', () => {
     const { subject, text } = welcomeEmail('Ada Lovelace');
-    expect(subject).toBe('Welcome to Meetups, Ada Lovelace');
+    expect(subject).toBe('Welcome to Meetups');
     expect(text).toMatch(/^Hello Ada Lovelace,\n\nWelcome to Meetups!/);
   });
 
@@ -15,9 +15,14 @@ describe('welcomeEmail', () => {
     }
   });
 
-  it('keeps the subject on one line whatever the name holds', () => {
-    const { subject } = welcomeEmail('Eve\r\nBcc: victim@example.org\u2028!');
-    expect(subject).toBe('Welcome to Meetups, Eve Bcc: victim@example.org !');
+  it('keeps the name out of the subject, and on one line in the text', () => {
+    const { subject, text } = welcomeEmail(
+      'URGENT: verify at http://evil.example\r\nBcc: victim@example.org\u2028!',
+    );
+    expect(subject).toBe('Welcome to Meetups');
+    expect(text.split('\n')[0]).toBe(
+      'Hello URGENT: verify at http://evil.example Bcc: victim@example.org !,',
+    );
   });
 });
 

@@ -63,7 +63,7 @@ const email = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
   messageId: randomUUID(),
   userId: randomUUID(),
   to: 'ada@example.org',
-  subject: 'Welcome to Meetups, Ada',
+  subject: 'Welcome to Meetups',
   text: 'Hello Ada,\n\nWelcome to Meetups!\n',
   ...overrides,
 });
@@ -83,7 +83,7 @@ describe('SmtpMailer against an SMTP server', () => {
       expect(received.rcptTo).toEqual(['ada@example.org']);
       expect(received.headers.get('to')).toBe('ada@example.org');
       expect(received.headers.get('from')).toBe(FROM);
-      expect(received.headers.get('subject')).toBe('Welcome to Meetups, Ada');
+      expect(received.headers.get('subject')).toBe('Welcome to Meetups');
       expect(received.headers.get('message-id')).toBe(`<${message.messageId}@meetups.local>`);
       expect(received.body).toBe(message.text);
     } finally {

@@ -81,7 +81,7 @@ describe('the app as npm start runs it', () => {
       expect(await printed(output, playground)).toMatch(playground);
       // On the embedded default, the app made its own secrets, under its data directory.
       expect(existsSync(join(dataDir, 'secrets', 'jwt-secret'))).toBe(true);
-      expect(existsSync(join(dataDir, 'secrets', 'email-hash-key'))).toBe(true);
+      expect(existsSync(join(dataDir, 'secrets', 'hash-key'))).toBe(true);
 
       // A command needs a session: sign up and log in first, as a client would.
       const credentials = { email: 'boot@example.test', password: 'correct horse battery staple' };

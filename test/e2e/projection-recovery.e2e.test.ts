@@ -55,7 +55,9 @@ describe('projections under failure', () => {
   });
 
   async function writeMeetups(count: number): Promise<bigint> {
-    const repository = new EventSourcedRepository(client, serializer);
+    const repository = new EventSourcedRepository(client, serializer, {
+      fingerprintKey: 'test fingerprint key',
+    });
     const actor: Actor = { userId: randomUUID(), role: 'ORGANIZER' };
     let position = 0n;
     for (let i = 0; i < count; i++) {

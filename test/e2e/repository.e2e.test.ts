@@ -31,8 +31,10 @@ describe('the event-sourced repository across processes', () => {
   });
 
   it('never lets a state kept from an earlier command decide after another process changed the stream', async () => {
-    const here = new EventSourcedRepository(client, serializer);
-    const elsewhere = new EventSourcedRepository(client, serializer);
+    const here = new EventSourcedRepository(client, serializer, { fingerprintKey: 'test fingerprint key' });
+    const elsewhere = new EventSourcedRepository(client, serializer, {
+      fingerprintKey: 'test fingerprint key',
+    });
     const meetupId = `meetup-${randomUUID()}`;
     const now = new Date();
     const startsAt = new Date(Date.now() + 86_400_000);
@@ -74,8 +76,10 @@ describe('the event-sourced repository across processes', () => {
   });
 
   it('returns the first result when a command is repeated, in the same process or another', async () => {
-    const here = new EventSourcedRepository(client, serializer);
-    const elsewhere = new EventSourcedRepository(client, serializer);
+    const here = new EventSourcedRepository(client, serializer, { fingerprintKey: 'test fingerprint key' });
+    const elsewhere = new EventSourcedRepository(client, serializer, {
+      fingerprintKey: 'test fingerprint key',
+    });
     const meetupId = `meetup-${randomUUID()}`;
     const startsAt = new Date(Date.now() + 86_400_000);
     const schedule = {
@@ -108,8 +112,10 @@ describe('the event-sourced repository across processes', () => {
 
   /** A meetup scheduled a day from now through `here`, moved to day 2 through `elsewhere`. */
   async function movedElsewhere() {
-    const here = new EventSourcedRepository(client, serializer);
-    const elsewhere = new EventSourcedRepository(client, serializer);
+    const here = new EventSourcedRepository(client, serializer, { fingerprintKey: 'test fingerprint key' });
+    const elsewhere = new EventSourcedRepository(client, serializer, {
+      fingerprintKey: 'test fingerprint key',
+    });
     const meetupId = `meetup-${randomUUID()}`;
     const today = Date.now();
     const at = (days: number) => new Date(today + days * 86_400_000);

@@ -57,7 +57,7 @@ export interface TestApp {
  */
 export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: randomBytes(32).toString('base64url'),
-  EMAIL_HASH_KEY: randomBytes(32).toString('base64url'),
+  HASH_KEY: randomBytes(32).toString('base64url'),
   LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
   LOGIN_ATTEMPTS_PER_CLIENT: '100000',
 };

@@ -89,7 +89,8 @@ export class EventLog {
   ) => void;
 
   constructor(dataDir?: string) {
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    // The owner's alone: events hold ciphertext, but also who did what.
+    if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Only this process uses the file: waiting for a lock would only delay the in-use error.
     this.db = new Database(dataDir ? join(dataDir, 'events.sqlite') : ':memory:', { timeout: 0 });
     // One server per data directory: a second one fails to start instead of sharing the files.

@@ -26,7 +26,8 @@ export class Storage {
 
   constructor(dataDir?: string) {
     if (!dataDir) return;
-    mkdirSync(dataDir, { recursive: true });
+    // The owner's alone: read models hold personal data, and the key store holds the keys to more.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const db = new Database(join(dataDir, 'mongodb.sqlite'), { timeout: 0 });
     // One server per data directory: a second one fails to start instead of sharing the files.
     db.pragma('locking_mode = EXCLUSIVE');

@@ -42,7 +42,7 @@ export class AuditService {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
-    return this.serializer.reveal(events);
+    return this.serializer.redact(await this.serializer.reveal(events));
   }
 
   /** Who appended a stream's first event, as its metadata says; undefined for no one or no stream. */
@@ -80,7 +80,7 @@ export class AuditService {
       if (events.length >= query.limit || scanned >= AUDIT_SCAN_LIMIT) break;
     }
     await read.cancel().catch(() => undefined);
-    return this.serializer.reveal(events);
+    return this.serializer.redact(await this.serializer.reveal(events));
   }
 
   /** The commit position of the newest event in the store. */

@@ -44,12 +44,15 @@ export class EventSourcedRepository {
   private readonly kept = new Map<string, StreamState<unknown>>();
   private readonly idempotencyKeys: IdempotencyKeys;
 
+  private readonly maxAttempts: number;
+
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly serializer: EventSerializer,
-    private readonly maxAttempts = 10,
+    options: { fingerprintKey: string; maxAttempts?: number },
   ) {
-    this.idempotencyKeys = new IdempotencyKeys(client, serializer);
+    this.idempotencyKeys = new IdempotencyKeys(client, serializer, options.fingerprintKey);
+    this.maxAttempts = options.maxAttempts ?? 10;
   }
 
   async handle<State, Command extends { type: string }, Event extends DomainEvent>(
@@ -64,6 +67,15 @@ export class EventSourcedRepository {
       (await this.tryKeptState(streamId, decider, command, context, claim)) ??
       (await this.decideOnFreshState(streamId, decider, command, context, claim))
     );
+  }
+
+  /**
+   * Refuses, writing nothing, a command whose id already names another command: for commands
+   * that must know this before a first step elsewhere.
+   */
+  async verifyCommandId(streamId: string, command: { type: string }, context: CommandContext): Promise<void> {
+    const normalised = { ...context, commandId: context.commandId.toLowerCase() };
+    await this.idempotencyKeys.claim(streamId, command, normalised).verify();
   }
 
   /** A stream's current state and revision (-1 when it does not exist), read afresh. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -47,13 +47,15 @@ export class IdempotencyKeys {
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly serializer: EventSerializer,
+    /** Keys the fingerprints: a command's input may be personal, and must not be guessable from them. */
+    private readonly fingerprintKey: string,
   ) {}
 
   claim(streamId: string, command: { type: string }, context: CommandContext): IdempotencyClaim {
     return new IdempotencyClaim(this.client, this.serializer, context, {
       commandType: command.type,
       streamId,
-      fingerprint: fingerprintOf(streamId, command),
+      fingerprint: fingerprintOf(this.fingerprintKey, streamId, command),
     });
   }
 }
@@ -170,12 +172,12 @@ const resultOf = (streamId: string, unchanged: { revision: string; position: str
 });
 
 /**
- * A digest of what a command asks of which stream. Left out: `now`, when it was decided, and
- * `proof`, what the caller showed to be allowed (checked against the state, like a revision).
+ * A keyed digest of what a command asks of which stream. Left out: `now`, when it was decided,
+ * and `proof`, what the caller showed to be allowed (checked against the state, like a revision).
  */
-export function fingerprintOf(streamId: string, command: object): string {
+export function fingerprintOf(key: string, streamId: string, command: object): string {
   const { now: _now, proof: _proof, ...asked } = command as { now?: unknown; proof?: unknown };
-  return createHash('sha256')
+  return createHmac('sha256', key)
     .update(canonicalJson({ streamId, command: asked }))
     .digest('base64url');
 }

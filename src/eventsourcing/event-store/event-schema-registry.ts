@@ -16,6 +16,8 @@ export interface EventSchema {
   upcasters?: Record<number, Upcaster>;
   /** Fields of the latest version that hold personal data. */
   personalData?: PersonalDataFields;
+  /** Fields the audit trail never shows (secrets such as password hashes). */
+  confidential?: string[];
 }
 
 /**
@@ -38,6 +40,10 @@ export class EventSchemaRegistry {
 
   versionOf(type: string): number {
     return this.schemas.get(type)?.version ?? 1;
+  }
+
+  confidentialOf(type: string): string[] {
+    return this.schemas.get(type)?.confidential ?? [];
   }
 
   personalDataOf(type: string): PersonalDataFields | undefined {

@@ -22,6 +22,17 @@ export class EventSerializer {
     return this.vault ? this.vault.reveal(events) : Promise.resolve(events);
   }
 
+  /** The events as the audit trail shows them: confidential fields replaced by '[redacted]'. */
+  redact<E extends RecordedDomainEvent>(events: E[]): E[] {
+    return events.map((event) => {
+      const fields = this.registry.confidentialOf(event.type);
+      if (fields.length === 0) return event;
+      const data = { ...(event.data as Record<string, unknown>) };
+      for (const field of fields) if (data[field] != null) data[field] = '[redacted]';
+      return { ...event, data };
+    });
+  }
+
   /** The events a command appends to `streamId`, with ids derived from the stream and the command. */
   serialize(streamId: string, events: DomainEvent[], context: CommandContext, now = new Date()) {
     return events.map((event, index) => {

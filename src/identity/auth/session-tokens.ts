@@ -25,7 +25,8 @@ export class SessionTokens {
 
   /** The actor an `Authorization: Bearer` header names; refuses anything else, and forgotten users. */
   async verify(authorization: string): Promise<Actor> {
-    const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(authorization.trim());
+    // The scheme's name is case-insensitive (RFC 9110).
+    const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header is not a bearer token.');
     let payload: { sub?: unknown; role?: unknown; exp?: unknown };
     try {

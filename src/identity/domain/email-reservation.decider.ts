@@ -3,14 +3,20 @@ import { EmailReservationCommand } from './user.commands';
 import { emailTaken } from './user.errors';
 import { EmailReservationEvent } from './user.events';
 
-/** Who holds an address now, if anyone. */
+/** Who holds an address now, if anyone, and since when. */
 export interface EmailReservationState {
   holder?: string;
+  reservedAt?: string;
 }
+
+/** A registration that reserved an address and never went on releases it to others after this. */
+export const ABANDONED_AFTER_MS = 60_000;
 
 /**
  * One stream per address makes the event store itself enforce unique addresses: of concurrent
- * registrations, only the first append to the stream at its revision succeeds.
+ * registrations, only the first append to the stream at its revision succeeds. A reservation
+ * whose registration never went on (the user stream was never started) is taken over after
+ * ABANDONED_AFTER_MS, so an interrupted sign-up cannot lock an address for good.
  */
 export const emailReservationDecider: Decider<
   EmailReservationState,
@@ -21,7 +27,7 @@ export const emailReservationDecider: Decider<
   evolve(_state, event) {
     switch (event.type) {
       case 'EmailReserved':
-        return { holder: event.data.userId };
+        return { holder: event.data.userId, reservedAt: event.data.reservedAt };
       case 'EmailReleased':
         return {};
       default: {
@@ -33,10 +39,12 @@ export const emailReservationDecider: Decider<
   decide(command, state) {
     const { emailKey, userId } = command;
     switch (command.type) {
-      case 'ReserveEmail':
+      case 'ReserveEmail': {
         if (state.holder === userId) return [];
-        if (state.holder) throw emailTaken();
-        return [{ type: 'EmailReserved', data: { emailKey, userId } }];
+        if (state.holder && !abandoned(state, command.proof.unregisteredHolder, command.now))
+          throw emailTaken();
+        return [{ type: 'EmailReserved', data: { emailKey, userId, reservedAt: command.now.toISOString() } }];
+      }
       case 'ReleaseEmail':
         return state.holder === userId ? [{ type: 'EmailReleased', data: { emailKey, userId } }] : [];
       default: {
@@ -46,3 +54,8 @@ export const emailReservationDecider: Decider<
     }
   },
 };
+
+function abandoned(state: EmailReservationState, unregisteredHolder: string | null, now: Date): boolean {
+  if (state.holder !== unregisteredHolder || !state.reservedAt) return false;
+  return now.getTime() - Date.parse(state.reservedAt) >= ABANDONED_AFTER_MS;
+}

@@ -31,10 +31,16 @@ export interface ForgetUser {
 }
 export type UserCommand = RegisterUser | ChangeProfile | ChangePassword | ForgetUser;
 
+/**
+ * `proof.unregisteredHolder` is the holder the caller found with no user stream: a registration
+ * that stopped after reserving. Its reservation may be taken over once it is old enough.
+ */
 export interface ReserveEmail {
   type: 'ReserveEmail';
   emailKey: string;
   userId: string;
+  now: Date;
+  proof: { unregisteredHolder: string | null };
 }
 export interface ReleaseEmail {
   type: 'ReleaseEmail';

@@ -1,5 +1,5 @@
 import { given } from '../../eventsourcing/testing/decider-specification';
-import { emailReservationDecider } from './email-reservation.decider';
+import { ABANDONED_AFTER_MS, emailReservationDecider } from './email-reservation.decider';
 import { Actor } from './role';
 import { userDecider } from './user.decider';
 import { UserEvent } from './user.events';
@@ -85,17 +85,22 @@ describe('user decider', () => {
 describe('email reservation decider', () => {
   const emailKey = 'k1';
   const other = '00000000-0000-4000-8000-000000000009';
+  const now = new Date('2026-06-01T12:00:00Z');
+  const reservedAt = now.toISOString();
+  const reserve = (by: string, unregisteredHolder: string | null = null, at = now) => ({
+    type: 'ReserveEmail' as const,
+    emailKey,
+    userId: by,
+    now: at,
+    proof: { unregisteredHolder },
+  });
+  const reserved = { type: 'EmailReserved' as const, data: { emailKey, userId, reservedAt } };
+  const released = { type: 'EmailReleased' as const, data: { emailKey, userId } };
 
   it('gives an address to one user at a time, and again once released', () => {
-    const reserved = { type: 'EmailReserved' as const, data: { emailKey, userId } };
-    const released = { type: 'EmailReleased' as const, data: { emailKey, userId } };
-    given(emailReservationDecider).when({ type: 'ReserveEmail', emailKey, userId }).then([reserved]);
-    given(emailReservationDecider, [reserved])
-      .when({ type: 'ReserveEmail', emailKey, userId })
-      .thenNothingHappened();
-    given(emailReservationDecider, [reserved])
-      .when({ type: 'ReserveEmail', emailKey, userId: other })
-      .thenFails('EMAIL_TAKEN');
+    given(emailReservationDecider).when(reserve(userId)).then([reserved]);
+    given(emailReservationDecider, [reserved]).when(reserve(userId)).thenNothingHappened();
+    given(emailReservationDecider, [reserved]).when(reserve(other)).thenFails('EMAIL_TAKEN');
     given(emailReservationDecider, [reserved])
       .when({ type: 'ReleaseEmail', emailKey, userId: other })
       .thenNothingHappened();
@@ -103,7 +108,29 @@ describe('email reservation decider', () => {
       .when({ type: 'ReleaseEmail', emailKey, userId })
       .then([released]);
     given(emailReservationDecider, [reserved, released])
-      .when({ type: 'ReserveEmail', emailKey, userId: other })
-      .then([{ type: 'EmailReserved', data: { emailKey, userId: other } }]);
+      .when(reserve(other))
+      .then([{ type: 'EmailReserved', data: { emailKey, userId: other, reservedAt } }]);
+  });
+
+  it('lets a reservation whose registration never went on be taken over, once it is old enough', () => {
+    const later = new Date(now.getTime() + ABANDONED_AFTER_MS);
+    const takeover = {
+      type: 'EmailReserved' as const,
+      data: { emailKey, userId: other, reservedAt: later.toISOString() },
+    };
+    given(emailReservationDecider, [reserved])
+      .when(reserve(other, userId, later))
+      .then([takeover]);
+    const tooSoon = new Date(later.getTime() - 1);
+    given(emailReservationDecider, [reserved])
+      .when(reserve(other, userId, tooSoon))
+      .thenFails('EMAIL_TAKEN');
+    // Only the holder the caller found unregistered: a registered one keeps the address for ever.
+    given(emailReservationDecider, [reserved])
+      .when(reserve(other, null, later))
+      .thenFails('EMAIL_TAKEN');
+    given(emailReservationDecider, [reserved])
+      .when(reserve(other, other, later))
+      .thenFails('EMAIL_TAKEN');
   });
 });

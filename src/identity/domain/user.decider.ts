@@ -47,8 +47,9 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
       const { userId, emailKey, email, displayName, role, passwordHash } = command;
       return [{ type: 'UserRegistered', data: { userId, emailKey, email, displayName, role, passwordHash } }];
     }
+    // Refused before saying whether the user exists: that is no one else's business.
+    if (!mayChange(command.actor, command.userId)) throw forbidden('change another user');
     if (state.status === 'NONE') throw userNotFound(command.userId);
-    if (!mayChange(command.actor, state.userId)) throw forbidden('change another user');
     if (state.status === 'FORGOTTEN') {
       if (command.type === 'ForgetUser') return [];
       throw userForgotten(state.userId);

@@ -31,7 +31,10 @@ export type UserForgotten = DomainEvent<'UserForgotten', { userId: string; email
 export type UserEvent = UserRegistered | UserProfileChanged | UserPasswordChanged | UserForgotten;
 
 /** An address is held by one user at a time, in its own stream. */
-export type EmailReserved = DomainEvent<'EmailReserved', { emailKey: string; userId: string }>;
+export type EmailReserved = DomainEvent<
+  'EmailReserved',
+  { emailKey: string; userId: string; reservedAt: string }
+>;
 export type EmailReleased = DomainEvent<'EmailReleased', { emailKey: string; userId: string }>;
 export type EmailReservationEvent = EmailReserved | EmailReleased;
 
@@ -40,9 +43,15 @@ export const userEventSchemas: EventSchema[] = [
     type: 'UserRegistered',
     version: 1,
     personalData: { subject: 'userId', fields: ['email', 'displayName', 'passwordHash'] },
+    confidential: ['passwordHash'],
   },
   { type: 'UserProfileChanged', version: 1, personalData: { subject: 'userId', fields: ['displayName'] } },
-  { type: 'UserPasswordChanged', version: 1, personalData: { subject: 'userId', fields: ['passwordHash'] } },
+  {
+    type: 'UserPasswordChanged',
+    version: 1,
+    personalData: { subject: 'userId', fields: ['passwordHash'] },
+    confidential: ['passwordHash'],
+  },
   { type: 'UserForgotten', version: 1 },
   { type: 'EmailReserved', version: 1 },
   { type: 'EmailReleased', version: 1 },

@@ -1,7 +1,8 @@
 import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CommandInput } from '../../graphql/command-input';
+import { IsSingleLineText } from '../../graphql/text';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { normaliseEmail } from '../email-address';
 
@@ -16,15 +17,13 @@ export enum SignUpRole {
 }
 registerEnumType(SignUpRole, { name: 'SignUpRole' });
 
-/** No control characters: a name is shown to other people as it is. */
-const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
-
 @InputType()
 export class RegisterUserInput extends CommandInput {
   @Field({ description: 'Compared trimmed, NFKC-normalised and in lower case.' })
   @NormalisedEmail()
   @IsString()
   @Length(3, 254)
+  @IsSingleLineText()
   @IsEmail({ allow_utf8_local_part: true })
   email!: string;
 
@@ -36,7 +35,7 @@ export class RegisterUserInput extends CommandInput {
   @Field()
   @IsString()
   @Length(1, 100)
-  @Matches(PRINTABLE, { message: 'displayName must not contain control characters' })
+  @IsSingleLineText()
   displayName!: string;
 
   @Field(() => SignUpRole)
@@ -76,7 +75,7 @@ export class ChangeProfileInput extends CommandInput {
   @Field()
   @IsString()
   @Length(1, 100)
-  @Matches(PRINTABLE, { message: 'displayName must not contain control characters' })
+  @IsSingleLineText()
   displayName!: string;
 }
 

@@ -48,6 +48,7 @@ export class IdentityResolver {
   ) {}
 
   @Public()
+  @UseGuards(LoginThrottlerGuard)
   @Mutation(() => CommandResultType, {
     description: 'Signs up: the new user id is `id`. Each address can be registered once.',
   })
@@ -85,6 +86,7 @@ export class IdentityResolver {
     return CommandResultType.from(command.userId, result);
   }
 
+  @UseGuards(LoginThrottlerGuard)
   @Mutation(() => CommandResultType, { description: 'Changes your own password; needs the current one.' })
   async changePassword(
     @Args('input') { currentPassword, newPassword, ...input }: ChangePasswordInput,

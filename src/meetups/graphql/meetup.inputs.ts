@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CommandInput } from '../../graphql/command-input';
+import { IsMultiLineText, IsSingleLineText } from '../../graphql/text';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { MeetupStatusEnum } from './meetup.type';
 
@@ -18,16 +19,19 @@ export class ScheduleMeetupInput extends CommandInput {
   @Field()
   @IsString()
   @Length(3, 120)
+  @IsSingleLineText()
   title!: string;
 
   @Field({ defaultValue: '' })
   @IsString()
   @Length(0, 5000)
+  @IsMultiLineText()
   description!: string;
 
   @Field()
   @IsString()
   @Length(1, 100)
+  @IsSingleLineText()
   city!: string;
 
   @Field(() => GraphQLISODateTime)
@@ -58,6 +62,7 @@ export class CancelMeetupInput extends MeetupCommandInput {
   @Field()
   @IsString()
   @Length(1, 500)
+  @IsMultiLineText()
   reason!: string;
 }
 

@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { AppConfig } from '../../config/app-config';
+import { RecordedDomainEvent } from '../event-store/event-metadata';
+import { EventSerializer } from '../event-store/event-serializer';
+import { APP_CONFIG, EVENTSTORE_CLIENT } from '../tokens';
+import { CheckpointStore } from './checkpoint-store';
+import { SubscriptionRunner, SubscriptionStatus } from './subscription-runner';
+
+/**
+ * Runs reactors (consumers with side effects) on the worker role, each as its own checkpointed
+ * subscription, and stops them with the app. A reactor deduplicates its own effects (an inbox):
+ * delivery is at least once.
+ */
+@Injectable()
+export class ReactorHost implements OnModuleDestroy {
+  private readonly logger = new Logger('Reactors');
+  private readonly runners = new Map<string, SubscriptionRunner>();
+
+  constructor(
+    @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly serializer: EventSerializer,
+    private readonly checkpoints: CheckpointStore,
+  ) {}
+
+  /** Starts a reactor, unless this process only serves the API. */
+  async start(name: string, handle: (events: RecordedDomainEvent[]) => Promise<void>): Promise<void> {
+    if (this.config.role === 'api' || this.runners.has(name)) return;
+    const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
+      name,
+      handle,
+      log: (message) => this.logger.warn(message),
+    });
+    this.runners.set(name, runner);
+    await runner.start();
+  }
+
+  status(): SubscriptionStatus[] {
+    return [...this.runners.values()].map((runner) => runner.status());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.runners.clear();
+  }
+}
