@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -28,7 +29,9 @@ const configured = { inject: [APP_CONFIG] };
     JwtModule.registerAsync({
       ...configured,
       useFactory: (config: AppConfig) => ({
-        secret: secret(config.jwtSecret, 'JWT_SECRET'),
+        // A key object, not the string: the library would otherwise try it as a public key first
+        // on every token it checks, which costs more than the check itself.
+        secret: createSecretKey(Buffer.from(secret(config.jwtSecret, 'JWT_SECRET'))),
         signOptions: { algorithm: SESSION_ALGORITHM, expiresIn: config.sessionTtlSeconds },
         verifyOptions: { algorithms: [SESSION_ALGORITHM] },
       }),

@@ -9,7 +9,9 @@ import { welcomeEmail } from './welcome-email';
 type Trigger = UserRegistered | UserForgotten;
 type RecordedTrigger = RecordedDomainEvent & Trigger;
 
-const TRIGGERS: ReadonlySet<string> = new Set<Trigger['type']>(['UserRegistered', 'UserForgotten']);
+/** The event types the reactor acts on. */
+export const NOTIFICATION_TRIGGERS: readonly Trigger['type'][] = ['UserRegistered', 'UserForgotten'];
+const TRIGGERS: ReadonlySet<string> = new Set(NOTIFICATION_TRIGGERS);
 const isTrigger = (event: RecordedDomainEvent): event is RecordedTrigger => TRIGGERS.has(event.type);
 
 /**

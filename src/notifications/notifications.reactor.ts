@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ReactorHost } from '../eventsourcing/subscriptions/reactor-host';
 import { APP_CONFIG, MONGO_DB } from '../eventsourcing/tokens';
 import { Mailer, MAILER } from './mail/mailer';
-import { NotificationsHandler } from './notifications.handler';
+import { NOTIFICATION_TRIGGERS, NotificationsHandler } from './notifications.handler';
 import { SentEmails } from './sent-emails';
 
 export const NOTIFICATIONS_SUBSCRIPTION = 'reactor:notifications';
@@ -28,6 +28,8 @@ export class NotificationsReactor implements OnApplicationBootstrap {
     const sentEmails = new SentEmails(this.db);
     await sentEmails.prepare();
     const handler = new NotificationsHandler(sentEmails, this.mailer);
-    await this.reactors.start(NOTIFICATIONS_SUBSCRIPTION, (events) => handler.handle(events));
+    await this.reactors.start(NOTIFICATIONS_SUBSCRIPTION, NOTIFICATION_TRIGGERS, (events) =>
+      handler.handle(events),
+    );
   }
 }

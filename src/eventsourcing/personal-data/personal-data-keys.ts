@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Binary, Collection, Db, MongoServerError } from 'mongodb';
+import { lru } from 'tiny-lru';
 import { CodedError } from '../deciders/coded-error';
 
 interface KeyDocument {
@@ -26,6 +27,7 @@ export class PersonForgottenError extends CodedError {
  */
 export class PersonalDataKeys {
   private readonly collection: Collection<KeyDocument>;
+  private readonly notForgotten = lru<boolean>(10_000, 1000);
 
   constructor(db: Db) {
     this.collection = db.collection<KeyDocument>('personal_data_keys');
@@ -58,12 +60,21 @@ export class PersonalDataKeys {
     return keys;
   }
 
+  /**
+   * Whether the person was forgotten. A "no" is remembered for a second: another process may
+   * take that long to see a forgetting, this one sees its own at once.
+   */
   async isForgotten(subject: string): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: subject, forgottenAt: { $exists: true } })) > 0;
+    if (this.notForgotten.get(subject)) return false;
+    const doc = await this.collection.findOne({ _id: subject }, { projection: { forgottenAt: 1 } });
+    if (doc?.forgottenAt !== undefined) return true;
+    this.notForgotten.set(subject, true);
+    return false;
   }
 
   /** Shreds the person's key for good. Forgetting twice is harmless. */
   async forget(subject: string): Promise<void> {
+    this.notForgotten.delete(subject);
     await this.collection.replaceOne({ _id: subject }, { forgottenAt: new Date() }, { upsert: true });
   }
 }

@@ -78,6 +78,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     await engine.prepare();
     const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
       name: checkpointName(definition),
+      handles: definition.handles,
       handle: (events) => engine.applyBatch(events),
       log: (message) => this.logger.warn(message),
     });

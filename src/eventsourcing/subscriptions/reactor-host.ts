@@ -24,11 +24,16 @@ export class ReactorHost implements OnModuleDestroy {
     private readonly checkpoints: CheckpointStore,
   ) {}
 
-  /** Starts a reactor, unless this process only serves the API. */
-  async start(name: string, handle: (events: RecordedDomainEvent[]) => Promise<void>): Promise<void> {
+  /** Starts a reactor to handle events of the given types, unless this process only serves the API. */
+  async start(
+    name: string,
+    handles: readonly string[],
+    handle: (events: RecordedDomainEvent[]) => Promise<void>,
+  ): Promise<void> {
     if (this.config.role === 'api' || this.runners.has(name)) return;
     const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
       name,
+      handles,
       handle,
       log: (message) => this.logger.warn(message),
     });

@@ -21,6 +21,12 @@ export interface SubscriptionRunnerOptions {
   name: string;
   /** Handles a batch in order; throwing retries the same batch after a backoff. */
   handle(events: RecordedDomainEvent[]): Promise<void>;
+  /**
+   * The event types `handle` acts on; it is given no others. Passing a batch of only other
+   * events stores the checkpoint at most once a second (`idleCheckpointMs`), not once a batch.
+   */
+  handles?: readonly string[];
+  idleCheckpointMs?: number;
   batchSize?: number;
   /** Backoff bounds for reconnecting and for retrying a failing batch. */
   minBackoffMs?: number;
@@ -55,6 +61,8 @@ export class SubscriptionRunner extends EventEmitter {
   /** Cuts short any backoff wait when the runner stops. */
   private stopSignal = new AbortController();
   private readonly batchSize: number;
+  private readonly handles: ReadonlySet<string> | undefined;
+  private idleSave: NodeJS.Timeout | undefined;
   private readonly minBackoff: number;
   private readonly maxBackoff: number;
 
@@ -68,6 +76,7 @@ export class SubscriptionRunner extends EventEmitter {
     // Every query waiting for a position listens until it is reached or times out.
     this.setMaxListeners(0);
     this.batchSize = options.batchSize ?? 500;
+    this.handles = options.handles && new Set(options.handles);
     this.minBackoff = options.minBackoffMs ?? 100;
     this.maxBackoff = options.maxBackoffMs ?? 10_000;
   }
@@ -103,6 +112,7 @@ export class SubscriptionRunner extends EventEmitter {
     this.wake?.();
     await this.running;
     this.running = undefined;
+    await this.saveIdleCheckpoint();
     this.state = 'stopped';
   }
 
@@ -190,7 +200,10 @@ export class SubscriptionRunner extends EventEmitter {
     const last = this.position?.commit ?? -1n;
     const fresh = batch.filter((p) => p.position.commit > last);
     if (fresh.length === 0) return;
-    const events = await this.serializer.reveal(fresh.flatMap((p) => (p.event ? [p.event] : [])));
+    const relevant = fresh.flatMap((p) =>
+      p.event && (!this.handles || this.handles.has(p.event.type)) ? [p.event] : [],
+    );
+    const events = await this.serializer.reveal(relevant);
     let backoff = this.minBackoff;
     for (;;) {
       try {
@@ -205,11 +218,30 @@ export class SubscriptionRunner extends EventEmitter {
       }
     }
     const position = fresh[fresh.length - 1].position;
-    await this.checkpoints.save(this.options.name, position);
+    if (events.length > 0) {
+      clearTimeout(this.idleSave);
+      this.idleSave = undefined;
+      await this.checkpoints.save(this.options.name, position);
+    } else {
+      // Nothing was done: losing this position to a crash only means passing these events again.
+      this.idleSave ??= setTimeout(
+        () => void this.saveIdleCheckpoint(),
+        this.options.idleCheckpointMs ?? 1000,
+      );
+    }
     this.position = position;
     this.lastError = undefined;
     if (this.state === 'retrying') this.state = 'catching-up';
     this.emit('progress', position);
+  }
+
+  /** Stores the position reached by passing events by, if it is not stored yet. */
+  private async saveIdleCheckpoint(): Promise<void> {
+    if (!this.idleSave) return;
+    clearTimeout(this.idleSave);
+    this.idleSave = undefined;
+    if (this.position)
+      await this.checkpoints.save(this.options.name, this.position).catch((error) => this.fail(error));
   }
 
   private pause(ms: number): Promise<void> {

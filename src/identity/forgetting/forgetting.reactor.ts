@@ -15,7 +15,7 @@ export class ForgettingReactor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.reactors.start(FORGETTING_SUBSCRIPTION, (events) => this.handle(events));
+    return this.reactors.start(FORGETTING_SUBSCRIPTION, ['UserForgotten'], (events) => this.handle(events));
   }
 
   private async handle(events: RecordedDomainEvent[]): Promise<void> {
