@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db, MongoClient } from 'mongodb';
-import { SMTPServer } from 'smtp-server';
 import { AppRole, loadConfig } from '../config/app-config';
 import { EmbeddedEventStore, startEventStoreServer } from '../embedded/eventstore/eventstore-server';
 import { EmbeddedMongoServer, startMongoServer } from '../embedded/mongodb/mongo-server';
@@ -17,6 +15,7 @@ import { NotificationsModule } from './notifications.module';
 import { ReactorHost } from '../eventsourcing/subscriptions/reactor-host';
 import { NOTIFICATIONS_SUBSCRIPTION } from './notifications.reactor';
 import { SENT_EMAILS, SentEmailDocument } from './sent-emails';
+import { startSmtpServer } from '../../test/support/smtp-server';
 
 describe('NotificationsModule', () => {
   let eventStore: EmbeddedEventStore | undefined;
@@ -103,26 +102,8 @@ describe('NotificationsModule', () => {
   });
 
   it('delivers over SMTP when SMTP_URL is set, with the Message-ID it recorded', async () => {
-    const received: { rcptTo: string[]; raw: string }[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({
-            rcptTo: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const { port } = smtp.server.address() as AddressInfo;
-    const app = await boot('all', { SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const smtp = await startSmtpServer();
+    const app = await boot('all', { SMTP_URL: smtp.url });
     try {
       expect(app.get<Mailer>(MAILER).transport).toBe('smtp');
       const { userId, position } = await register(app.get(EventSerializer));
@@ -130,12 +111,12 @@ describe('NotificationsModule', () => {
 
       const [recorded] = await db.collection<SentEmailDocument>(SENT_EMAILS).find({ userId }).toArray();
       expect(recorded.transport).toBe('smtp');
-      const mails = received.filter((r) => r.rcptTo.includes(`${userId}@example.org`));
+      const mails = smtp.received.filter((r) => r.rcptTo.includes(`${userId}@example.org`));
       expect(mails).toHaveLength(1);
-      expect(mails[0].raw).toContain(`Message-ID: <${recorded._id}@meetups.local>`);
+      expect(mails[0].headers.get('message-id')).toBe(`<${recorded._id}@meetups.local>`);
     } finally {
       await app.close();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     }
   });
 });

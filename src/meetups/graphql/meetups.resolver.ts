@@ -1,6 +1,6 @@
-import { Args, ArgsType, Context, Field, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Context, Field, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
 import { meetupCatalogProjection } from '../../../projections/meetup-catalog.projection';
@@ -9,6 +9,7 @@ import { CommandInput } from '../../graphql/command-input';
 import { CommandResultType } from '../../graphql/command-result.type';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
+import { PageArgs } from '../../graphql/page-args';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { Actor } from '../../identity/domain/role';
 import { MeetupCommandMessage } from '../commands/meetup-command.handler';
@@ -41,23 +42,12 @@ class MeetupArgs {
 }
 
 @ArgsType()
-class MeetupsArgs {
+class MeetupsArgs extends PageArgs {
   @Field(() => MeetupsFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => MeetupsFilter)
   filter?: MeetupsFilter;
-
-  @Field(() => Int, { defaultValue: 20, nullable: true })
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first!: number;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  after?: string;
 
   @Field(CONSISTENT_WITH)
   @IsOptional()

@@ -1,11 +1,12 @@
-import { Args, ArgsType, Field, Int, Query, Resolver } from '@nestjs/graphql';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Args, ArgsType, Field, Query, Resolver } from '@nestjs/graphql';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { PageArgs } from '../../graphql/page-args';
 import { AdminOnly } from '../../identity/auth/auth.decorators';
 import { SentEmailsReader } from './sent-emails.reader';
 import { SentEmailConnection, SentEmailType } from './sent-email.type';
 
 @ArgsType()
-class SentEmailsArgs {
+class SentEmailsArgs extends PageArgs {
   @Field({
     nullable: true,
     description: 'Only e-mails to this address, compared trimmed, NFKC-normalised and in lower case.',
@@ -14,17 +15,6 @@ class SentEmailsArgs {
   @IsString()
   @Length(1, 320)
   to?: string;
-
-  @Field(() => Int, { defaultValue: 20, nullable: true })
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first!: number;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  after?: string;
 }
 
 @Resolver(() => SentEmailType)
