@@ -31,6 +31,7 @@ const input = () => ({
   city: 'Lisbon',
   startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
   capacity: 50,
+  ticketPriceCents: 0,
 });
 const scheduleCommand = (meetupId: string, actor: Actor) => ({
   type: 'ScheduleMeetup' as const,

@@ -14,6 +14,7 @@ const scheduled: MeetupEvent = {
     city: 'Lisbon',
     startsAt: '2026-03-01T18:00:00.000Z',
     capacity: 50,
+    ticketPriceCents: 0,
     organizerId: 'user-1',
   },
 };
@@ -31,6 +32,8 @@ const draft = {
   city: 'Lisbon',
   startsAt: new Date('2026-03-01T18:00:00.000Z'),
   capacity: 50,
+  ticketPriceCents: 0,
+  seatsTaken: 0,
   status: 'DRAFT',
   organizerId: 'user-1',
   revision: 0,
@@ -70,5 +73,27 @@ describe('meetup catalog projection', () => {
         ...recordedEvents(`meetup-${otherId}`, [{ type: 'MeetupPublished', data: { meetupId: otherId } }], 1),
       )
       .then([draft]);
+  });
+
+  it('counts the seats orders hold', async () => {
+    const seats = (
+      type: 'SeatsReserved' | 'SeatsReleased',
+      orderId: string,
+      quantity: number,
+    ): MeetupEvent => ({
+      type,
+      data: { meetupId, orderId, quantity },
+    });
+    await spec
+      .given(
+        ...recordedEvents(streamId, [
+          scheduled,
+          published,
+          seats('SeatsReserved', 'a', 2),
+          seats('SeatsReserved', 'b', 3),
+          seats('SeatsReleased', 'a', 2),
+        ]),
+      )
+      .then([{ ...draft, status: 'PUBLISHED', seatsTaken: 3, revision: 4 }]);
   });
 });

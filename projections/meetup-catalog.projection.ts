@@ -12,6 +12,9 @@ export interface MeetupCatalogDocument {
   city: string;
   startsAt: Date;
   capacity: number;
+  /** Seats held by orders: reserved, or sold. */
+  seatsTaken: number;
+  ticketPriceCents: number;
   status: MeetupStatus;
   organizerId?: string;
   /** Revision of the meetup's stream after the last applied event. */
@@ -20,13 +23,20 @@ export interface MeetupCatalogDocument {
 
 export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument, MeetupEvent> = {
   name: 'meetup-catalog',
-  version: 2,
+  version: 3,
   collection: 'meetup_catalog',
   indexes: [
     { key: { startsAt: 1, _id: 1 }, name: 'by_start' },
     { key: { status: 1, city: 1, startsAt: 1, _id: 1 }, name: 'by_status_city_start' },
   ],
-  handles: ['MeetupScheduled', 'MeetupPublished', 'MeetupRescheduled', 'MeetupCancelled'],
+  handles: [
+    'MeetupScheduled',
+    'MeetupPublished',
+    'MeetupRescheduled',
+    'MeetupCancelled',
+    'SeatsReserved',
+    'SeatsReleased',
+  ],
   documentId: (event) => event.data.meetupId,
   apply(document, event) {
     const revision = Number(event.revision);
@@ -37,6 +47,7 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
         ...rest,
         startsAt: new Date(startsAt),
         status: 'DRAFT',
+        seatsTaken: 0,
         ...(organizerId ? { organizerId } : {}),
         revision,
       };
@@ -50,6 +61,10 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
         return { ...document, startsAt: new Date(event.data.startsAt), revision };
       case 'MeetupCancelled':
         return { ...document, status: 'CANCELLED', revision };
+      case 'SeatsReserved':
+        return { ...document, seatsTaken: document.seatsTaken + event.data.quantity, revision };
+      case 'SeatsReleased':
+        return { ...document, seatsTaken: document.seatsTaken - event.data.quantity, revision };
       default: {
         const unhandled: never = event;
         return unhandled;

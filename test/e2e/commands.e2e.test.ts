@@ -43,6 +43,7 @@ describe('commands: idempotency keys and client-side concurrency', () => {
       city: 'Lisbon',
       startsAt,
       capacity: 20,
+      ticketPriceCents: 0,
       organizerId: organiser.userId,
     },
   });

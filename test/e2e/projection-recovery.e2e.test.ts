@@ -77,6 +77,7 @@ describe('projections under failure', () => {
           city: 'Faro',
           startsAt,
           capacity: 10,
+          ticketPriceCents: 0,
           actor,
           now,
         },

@@ -49,6 +49,7 @@ describe('the event-sourced repository across processes', () => {
         city: 'Faro',
         startsAt,
         capacity: 3,
+        ticketPriceCents: 0,
         actor,
         now,
       },
@@ -90,6 +91,7 @@ describe('the event-sourced repository across processes', () => {
       city: 'Faro',
       startsAt,
       capacity: 3,
+      ticketPriceCents: 0,
       actor,
       now: new Date(),
     };
@@ -134,6 +136,7 @@ describe('the event-sourced repository across processes', () => {
       city: 'Faro',
       startsAt: at(1),
       capacity: 3,
+      ticketPriceCents: 0,
       actor,
       now: new Date(),
     };

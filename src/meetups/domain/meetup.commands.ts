@@ -12,6 +12,8 @@ export interface ScheduleMeetup {
   city: string;
   startsAt: Date;
   capacity: number;
+  /** The price of one ticket, in cents. */
+  ticketPriceCents: number;
   actor: Actor;
   now: Date;
 }
@@ -37,4 +39,18 @@ export interface CancelMeetup {
   reason: string;
 }
 
-export type MeetupCommand = ScheduleMeetup | PublishMeetup | RescheduleMeetup | CancelMeetup;
+/** Seats are reserved and released by the order process, for one order each. */
+export interface ReserveSeats {
+  type: 'ReserveSeats';
+  meetupId: string;
+  orderId: string;
+  quantity: number;
+  now: Date;
+}
+export interface ReleaseSeats {
+  type: 'ReleaseSeats';
+  meetupId: string;
+  orderId: string;
+}
+export type OrganiserCommand = PublishMeetup | RescheduleMeetup | CancelMeetup;
+export type MeetupCommand = ScheduleMeetup | OrganiserCommand | ReserveSeats | ReleaseSeats;

@@ -20,6 +20,7 @@ const scheduled: MeetupScheduled = {
     city: 'Lisbon',
     startsAt: future.toISOString(),
     capacity: 50,
+    ticketPriceCents: 0,
     organizerId: organiser.userId,
   },
 };
@@ -27,7 +28,7 @@ const published: MeetupEvent = { type: 'MeetupPublished', data: { meetupId } };
 const cancelled: MeetupEvent = { type: 'MeetupCancelled', data: { meetupId, reason: 'Venue closed' } };
 
 describe('meetup decider', () => {
-  const { title, description, city, capacity } = scheduled.data;
+  const { title, description, city, capacity, ticketPriceCents } = scheduled.data;
   const schedule = {
     type: 'ScheduleMeetup' as const,
     meetupId,
@@ -35,6 +36,7 @@ describe('meetup decider', () => {
     description,
     city,
     capacity,
+    ticketPriceCents,
     startsAt: future,
     actor: organiser,
     now,
@@ -140,5 +142,68 @@ describe('meetup decider', () => {
         },
       ]);
     given(meetupDecider, [scheduled, published]).when(cancel(admin, 'Venue closed')).then([cancelled]);
+  });
+
+  describe('seats', () => {
+    const orderA = 'order-a';
+    const orderB = 'order-b';
+    const reserve = (orderId: string, quantity: number, at = now) => ({
+      type: 'ReserveSeats' as const,
+      meetupId,
+      orderId,
+      quantity,
+      now: at,
+    });
+    const release = (orderId: string) => ({ type: 'ReleaseSeats' as const, meetupId, orderId });
+    const reserved = (orderId: string, quantity: number): MeetupEvent => ({
+      type: 'SeatsReserved',
+      data: { meetupId, orderId, quantity },
+    });
+    const small: MeetupScheduled = { ...scheduled, data: { ...scheduled.data, capacity: 3 } };
+
+    it('reserves seats of a published meetup while there are enough, once per order', () => {
+      given(meetupDecider, [small, published])
+        .when(reserve(orderA, 2))
+        .then([reserved(orderA, 2)]);
+      given(meetupDecider, [small, published, reserved(orderA, 2)])
+        .when(reserve(orderA, 2))
+        .thenNothingHappened();
+      given(meetupDecider, [small, published, reserved(orderA, 2)])
+        .when(reserve(orderB, 2))
+        .thenFails('SOLD_OUT');
+      given(meetupDecider, [small, published, reserved(orderA, 2)])
+        .when(reserve(orderB, 1))
+        .then([reserved(orderB, 1)]);
+    });
+
+    it('refuses seats of a draft, a cancelled or a started meetup', () => {
+      given(meetupDecider, [small]).when(reserve(orderA, 1)).thenFails('MEETUP_NOT_PUBLISHED');
+      given(meetupDecider, [small, published, cancelled])
+        .when(reserve(orderA, 1))
+        .thenFails('MEETUP_CANCELLED');
+      given(meetupDecider, [small, published])
+        .when(reserve(orderA, 1, future))
+        .thenFails('MEETUP_STARTED');
+      given(meetupDecider).when(reserve(orderA, 1)).thenFails('MEETUP_NOT_FOUND');
+    });
+
+    it('releases what an order holds, once, also on a cancelled meetup, and the seats are free again', () => {
+      const released: MeetupEvent = {
+        type: 'SeatsReleased',
+        data: { meetupId, orderId: orderA, quantity: 3 },
+      };
+      given(meetupDecider, [small, published, reserved(orderA, 3)])
+        .when(release(orderA))
+        .then([released]);
+      given(meetupDecider, [small, published, reserved(orderA, 3), released])
+        .when(release(orderA))
+        .thenNothingHappened();
+      given(meetupDecider, [small, published, reserved(orderA, 3), cancelled])
+        .when(release(orderA))
+        .then([released]);
+      given(meetupDecider, [small, published, reserved(orderA, 3), released])
+        .when(reserve(orderB, 3))
+        .then([reserved(orderB, 3)]);
+    });
   });
 });

@@ -1,36 +1,70 @@
 import { Decider } from '../../eventsourcing/deciders/decider';
-import { MeetupCommand } from './meetup.commands';
 import { isAdmin } from '../../identity/domain/role';
+import { MeetupCommand, OrganiserCommand, ReleaseSeats, ReserveSeats } from './meetup.commands';
 import {
   forbidden,
   invalidStart,
   meetupAlreadyExists,
   meetupCancelled,
   meetupNotFound,
+  meetupNotPublished,
+  meetupStarted,
+  soldOut,
 } from './meetup.errors';
 import { MeetupEvent } from './meetup.events';
 
 export type MeetupStatus = 'DRAFT' | 'PUBLISHED' | 'CANCELLED';
 
-export type MeetupState =
-  | { status: 'NONE' }
-  | { status: MeetupStatus; meetupId: string; startsAt: string; capacity: number; organizerId?: string };
+export interface ScheduledMeetup {
+  status: MeetupStatus;
+  meetupId: string;
+  startsAt: string;
+  capacity: number;
+  ticketPriceCents: number;
+  organizerId?: string;
+  /** Seats held by orders, by order id: reserved, and kept once sold. */
+  reservations: Record<string, number>;
+  seatsTaken: number;
+}
+
+export type MeetupState = { status: 'NONE' } | ScheduledMeetup;
+
+export const seatsAvailable = (state: ScheduledMeetup): number => state.capacity - state.seatsTaken;
 
 export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
   initialState: { status: 'NONE' },
 
   evolve(state, event) {
+    if (event.type === 'MeetupScheduled') {
+      const { meetupId, startsAt, capacity, organizerId, ticketPriceCents } = event.data;
+      return {
+        status: 'DRAFT',
+        meetupId,
+        startsAt,
+        capacity,
+        ticketPriceCents,
+        organizerId,
+        reservations: {},
+        seatsTaken: 0,
+      };
+    }
+    if (state.status === 'NONE') return state;
     switch (event.type) {
-      case 'MeetupScheduled': {
-        const { meetupId, startsAt, capacity, organizerId } = event.data;
-        return { status: 'DRAFT', meetupId, startsAt, capacity, organizerId };
-      }
       case 'MeetupPublished':
-        return state.status === 'NONE' ? state : { ...state, status: 'PUBLISHED' };
+        return { ...state, status: 'PUBLISHED' };
       case 'MeetupRescheduled':
-        return state.status === 'NONE' ? state : { ...state, startsAt: event.data.startsAt };
+        return { ...state, startsAt: event.data.startsAt };
       case 'MeetupCancelled':
-        return state.status === 'NONE' ? state : { ...state, status: 'CANCELLED' };
+        return { ...state, status: 'CANCELLED' };
+      case 'SeatsReserved': {
+        const { orderId, quantity } = event.data;
+        const reservations = { ...state.reservations, [orderId]: quantity };
+        return { ...state, reservations, seatsTaken: state.seatsTaken + quantity };
+      }
+      case 'SeatsReleased': {
+        const { [event.data.orderId]: released = 0, ...reservations } = state.reservations;
+        return { ...state, reservations, seatsTaken: state.seatsTaken - released };
+      }
       default: {
         const unhandled: never = event;
         return unhandled;
@@ -45,43 +79,72 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
       }
       if (state.status !== 'NONE') throw meetupAlreadyExists(command.meetupId);
       if (command.startsAt <= command.now) throw invalidStart(command.startsAt);
-      const { meetupId, title, description, city, capacity } = command;
+      const { meetupId, title, description, city, capacity, ticketPriceCents } = command;
       const startsAt = command.startsAt.toISOString();
       const organizerId = command.actor.userId;
       return [
         {
           type: 'MeetupScheduled',
-          data: { meetupId, title, description, city, startsAt, capacity, organizerId },
+          data: { meetupId, title, description, city, startsAt, capacity, organizerId, ticketPriceCents },
         },
       ];
     }
     if (state.status === 'NONE') throw meetupNotFound(command.meetupId);
-    if (state.organizerId !== command.actor.userId && !isAdmin(command.actor)) {
-      throw forbidden("change another organiser's meetup");
-    }
-    if (state.status === 'CANCELLED') throw meetupCancelled(command.meetupId);
     switch (command.type) {
-      case 'PublishMeetup':
-        return state.status === 'PUBLISHED'
-          ? []
-          : [{ type: 'MeetupPublished', data: { meetupId: state.meetupId } }];
-      case 'RescheduleMeetup': {
-        if (command.startsAt <= command.now) throw invalidStart(command.startsAt);
-        const startsAt = command.startsAt.toISOString();
-        if (startsAt === state.startsAt) return [];
-        return [
-          {
-            type: 'MeetupRescheduled',
-            data: { meetupId: state.meetupId, startsAt, previousStartsAt: state.startsAt },
-          },
-        ];
-      }
-      case 'CancelMeetup':
-        return [{ type: 'MeetupCancelled', data: { meetupId: state.meetupId, reason: command.reason } }];
-      default: {
-        const unhandled: never = command;
-        return unhandled;
-      }
+      case 'ReserveSeats':
+        return reserveSeats(command, state);
+      case 'ReleaseSeats':
+        return releaseSeats(command, state);
+      default:
+        return decideAsOrganiser(command, state);
     }
   },
 };
+
+function decideAsOrganiser(command: OrganiserCommand, state: ScheduledMeetup): MeetupEvent[] {
+  if (state.organizerId !== command.actor.userId && !isAdmin(command.actor)) {
+    throw forbidden("change another organiser's meetup");
+  }
+  if (state.status === 'CANCELLED') throw meetupCancelled(command.meetupId);
+  switch (command.type) {
+    case 'PublishMeetup':
+      return state.status === 'PUBLISHED'
+        ? []
+        : [{ type: 'MeetupPublished', data: { meetupId: state.meetupId } }];
+    case 'RescheduleMeetup': {
+      if (command.startsAt <= command.now) throw invalidStart(command.startsAt);
+      const startsAt = command.startsAt.toISOString();
+      if (startsAt === state.startsAt) return [];
+      return [
+        {
+          type: 'MeetupRescheduled',
+          data: { meetupId: state.meetupId, startsAt, previousStartsAt: state.startsAt },
+        },
+      ];
+    }
+    case 'CancelMeetup':
+      return [{ type: 'MeetupCancelled', data: { meetupId: state.meetupId, reason: command.reason } }];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
+
+/** An order's seats, once: a meetup is never oversold, since every reservation is decided on its stream. */
+function reserveSeats(command: ReserveSeats, state: ScheduledMeetup): MeetupEvent[] {
+  const { meetupId, orderId, quantity } = command;
+  if (state.reservations[orderId] !== undefined) return [];
+  if (state.status === 'CANCELLED') throw meetupCancelled(meetupId);
+  if (state.status === 'DRAFT') throw meetupNotPublished(meetupId);
+  if (Date.parse(state.startsAt) <= command.now.getTime()) throw meetupStarted(meetupId);
+  if (seatsAvailable(state) < quantity) throw soldOut(meetupId, seatsAvailable(state));
+  return [{ type: 'SeatsReserved', data: { meetupId, orderId, quantity } }];
+}
+
+/** Releasing what an order does not hold changes nothing; a cancelled meetup releases too. */
+function releaseSeats(command: ReleaseSeats, state: ScheduledMeetup): MeetupEvent[] {
+  const quantity = state.reservations[command.orderId];
+  if (quantity === undefined) return [];
+  return [{ type: 'SeatsReleased', data: { meetupId: state.meetupId, orderId: command.orderId, quantity } }];
+}

@@ -15,3 +15,12 @@ export const invalidStart = (startsAt: Date) =>
   });
 
 export const forbidden = (what: string) => new DomainError('FORBIDDEN', `You may not ${what}.`);
+export const meetupNotPublished = (meetupId: string) =>
+  new DomainError('MEETUP_NOT_PUBLISHED', `Meetup ${meetupId} is not published yet.`, { meetupId });
+export const meetupStarted = (meetupId: string) =>
+  new DomainError('MEETUP_STARTED', `Meetup ${meetupId} has started: no more tickets.`, { meetupId });
+export const soldOut = (meetupId: string, seatsAvailable: number) =>
+  new DomainError('SOLD_OUT', `Meetup ${meetupId} has ${seatsAvailable} seats left.`, {
+    meetupId,
+    seatsAvailable,
+  });

@@ -11,7 +11,10 @@ export type MeetupScheduled = DomainEvent<
     /** ISO-8601 */
     startsAt: string;
     capacity: number;
+    /** Absent from meetups scheduled before organisers were recorded. */
     organizerId?: string;
+    /** Since schema version 2; earlier meetups read as free. */
+    ticketPriceCents: number;
   }
 >;
 export type MeetupPublished = DomainEvent<'MeetupPublished', { meetupId: string }>;
@@ -21,13 +24,29 @@ export type MeetupRescheduled = DomainEvent<
 >;
 export type MeetupCancelled = DomainEvent<'MeetupCancelled', { meetupId: string; reason: string }>;
 
-export type MeetupEvent = MeetupScheduled | MeetupPublished | MeetupRescheduled | MeetupCancelled;
+export type SeatsReserved = DomainEvent<
+  'SeatsReserved',
+  { meetupId: string; orderId: string; quantity: number }
+>;
+export type SeatsReleased = DomainEvent<
+  'SeatsReleased',
+  { meetupId: string; orderId: string; quantity: number }
+>;
+
+export type MeetupEvent =
+  MeetupScheduled | MeetupPublished | MeetupRescheduled | MeetupCancelled | SeatsReserved | SeatsReleased;
 
 export const MEETUP_EVENT_TYPES = [
   'MeetupScheduled',
   'MeetupPublished',
   'MeetupRescheduled',
   'MeetupCancelled',
+  'SeatsReserved',
+  'SeatsReleased',
 ] as const satisfies readonly MeetupEvent['type'][];
 
-export const meetupEventSchemas: EventSchema[] = MEETUP_EVENT_TYPES.map((type) => ({ type, version: 1 }));
+export const meetupEventSchemas: EventSchema[] = MEETUP_EVENT_TYPES.map((type) =>
+  type === 'MeetupScheduled'
+    ? { type, version: 2, upcasters: { 1: (data) => ({ ...data, ticketPriceCents: 0 }) } }
+    : { type, version: 1 },
+);

@@ -53,6 +53,8 @@ function toMeetup(doc: MeetupCatalogDocument): MeetupType {
     city: doc.city,
     startsAt: doc.startsAt,
     capacity: doc.capacity,
+    seatsAvailable: doc.capacity - doc.seatsTaken,
+    ticketPriceCents: doc.ticketPriceCents,
     status: doc.status as MeetupStatusEnum,
     revision: doc.revision,
   };

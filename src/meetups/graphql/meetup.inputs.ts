@@ -44,6 +44,15 @@ export class ScheduleMeetupInput extends CommandInput {
   @Min(1)
   @Max(100_000)
   capacity!: number;
+
+  @Field(() => Int, {
+    defaultValue: 0,
+    description: 'The price of one ticket, in cents: 0 for a free meetup.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  ticketPriceCents!: number;
 }
 
 @InputType()

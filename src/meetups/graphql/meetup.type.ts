@@ -28,6 +28,12 @@ export class MeetupType {
   @Field(() => Int)
   capacity!: number;
 
+  @Field(() => Int, { description: 'Seats neither reserved by a pending order nor sold.' })
+  seatsAvailable!: number;
+
+  @Field(() => Int, { description: 'The price of one ticket, in cents.' })
+  ticketPriceCents!: number;
+
   @Field(() => MeetupStatusEnum)
   status!: MeetupStatusEnum;
 

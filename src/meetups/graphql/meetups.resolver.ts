@@ -68,7 +68,7 @@ export class MeetupsResolver {
     @Args('input') input: ScheduleMeetupInput,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<CommandResultType> {
-    const { title, description, city, startsAt, capacity } = input;
+    const { title, description, city, startsAt, capacity, ticketPriceCents } = input;
     // The new meetup's id comes from the command id, so a retried creation lands on the same one.
     const commandId = input.commandId ?? randomUUID();
     return this.send({ ...input, commandId }, request, {
@@ -79,6 +79,7 @@ export class MeetupsResolver {
       city,
       startsAt,
       capacity,
+      ticketPriceCents,
       actor: actorOf(request),
       now: new Date(),
     });
