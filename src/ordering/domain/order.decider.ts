@@ -1,0 +1,115 @@
+import { Decider } from '../../eventsourcing/deciders/decider';
+import { isAdmin } from '../../identity/domain/role';
+import { OrderCommand } from './order.commands';
+import { notYourOrder, orderAlreadyExists, orderConfirmed, orderNotFound } from './order.errors';
+import { CancellationReason, OrderEvent } from './order.events';
+import { ticketCodes } from './tickets';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+export interface PlacedOrder {
+  status: OrderStatus;
+  orderId: string;
+  meetupId: string;
+  buyerId: string;
+  quantity: number;
+  amountCents: number;
+  /** A payment was authorized (and not yet refunded). */
+  paid: boolean;
+  refunded: boolean;
+  reason?: CancellationReason;
+}
+
+export type OrderState = { status: 'NONE' } | PlacedOrder;
+
+export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
+  initialState: { status: 'NONE' },
+
+  evolve(state, event) {
+    if (event.type === 'OrderPlaced') {
+      const { orderId, meetupId, buyerId, quantity, amountCents } = event.data;
+      return {
+        status: 'PENDING',
+        orderId,
+        meetupId,
+        buyerId,
+        quantity,
+        amountCents,
+        paid: false,
+        refunded: false,
+      };
+    }
+    if (state.status === 'NONE') return state;
+    switch (event.type) {
+      case 'SeatsRejected':
+        return state;
+      case 'PaymentAuthorized':
+        return { ...state, paid: true };
+      case 'PaymentDeclined':
+        return state;
+      case 'OrderConfirmed':
+        return { ...state, status: 'CONFIRMED' };
+      case 'OrderCancelled':
+        return { ...state, status: 'CANCELLED', reason: event.data.reason };
+      case 'PaymentRefunded':
+        return { ...state, paid: false, refunded: true };
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
+    }
+  },
+
+  decide(command, state) {
+    if (command.type === 'PlaceOrder') {
+      if (state.status !== 'NONE') throw orderAlreadyExists(command.orderId);
+      const { orderId, meetupId, quantity, amountCents, paymentToken } = command;
+      const expiresAt = command.expiresAt.toISOString();
+      const buyerId = command.actor.userId;
+      return [
+        {
+          type: 'OrderPlaced',
+          data: { orderId, meetupId, buyerId, quantity, amountCents, paymentToken, expiresAt },
+        },
+      ];
+    }
+    if (state.status === 'NONE') throw orderNotFound(command.orderId);
+    const { orderId } = state;
+    const cancel = (reason: CancellationReason): OrderEvent => ({
+      type: 'OrderCancelled',
+      data: { orderId, reason },
+    });
+    const pending = state.status === 'PENDING';
+    switch (command.type) {
+      case 'CancelOrderAsBuyer':
+        if (command.actor.userId !== state.buyerId && !isAdmin(command.actor)) throw notYourOrder();
+        if (state.status === 'CONFIRMED') throw orderConfirmed(orderId);
+        return pending ? [cancel('CANCELLED_BY_BUYER')] : [];
+      case 'RejectSeats':
+        return pending
+          ? [{ type: 'SeatsRejected', data: { orderId, reason: command.reason } }, cancel(command.reason)]
+          : [];
+      case 'RecordPayment':
+        return pending && !state.paid
+          ? [{ type: 'PaymentAuthorized', data: { orderId, authorizationId: command.authorizationId } }]
+          : [];
+      case 'DeclinePayment':
+        return pending && !state.paid
+          ? [{ type: 'PaymentDeclined', data: { orderId, reason: command.reason } }, cancel(command.reason)]
+          : [];
+      case 'ConfirmOrder':
+        return pending && state.paid
+          ? [{ type: 'OrderConfirmed', data: { orderId, tickets: ticketCodes(orderId, state.quantity) } }]
+          : [];
+      case 'CancelOrder':
+        if (command.reason === 'EXPIRED') return pending ? [cancel('EXPIRED')] : [];
+        return state.status === 'CANCELLED' ? [] : [cancel('MEETUP_CANCELLED')];
+      case 'RecordRefund':
+        return state.paid ? [{ type: 'PaymentRefunded', data: { orderId, refundId: command.refundId } }] : [];
+      default: {
+        const unhandled: never = command;
+        return unhandled;
+      }
+    }
+  },
+};
