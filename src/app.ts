@@ -63,7 +63,7 @@ function httpOptions(config: AppConfig) {
   const timeout = config.requestTimeoutMs;
   return {
     bodyLimit: QUERY_LIMITS.maxBodyBytes,
-    // Only behind a proxy that sets X-Forwarded-For: otherwise any client could name any address.
+    // Only the entries the proxies themselves appended: any further left the client wrote.
     trustProxy: config.trustProxy,
     requestTimeout: timeout,
     // Stopping drops every connection, idle or mid-request, so a slow client cannot hold it up.

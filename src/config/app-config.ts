@@ -20,8 +20,11 @@ export interface AppConfig {
   consistencyMaxWaiters: number;
   /** How long a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
-  /** Behind a reverse proxy: the client address is taken from X-Forwarded-For, as it names it. */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies stand in front: the client is the address the outermost of them
+   * appended to X-Forwarded-For (entries further left are whatever the client sent). 0: none.
+   */
+  trustProxy: number;
   /** Signs session tokens (HS256); unset on the embedded default, where one is made and kept. */
   jwtSecret?: string;
   /** How long a session token is valid. */
@@ -101,7 +104,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consistencyTimeoutMs: int('CONSISTENCY_TIMEOUT_MS', 5000, 0, 60_000),
     consistencyMaxWaiters: int('CONSISTENCY_MAX_WAITERS', 1000, 0, 1_000_000),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
-    trustProxy: bool('TRUST_PROXY', false),
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
     jwtSecret: env.JWT_SECRET || undefined,
     sessionTtlSeconds: int('SESSION_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     hashKey: env.HASH_KEY || undefined,

@@ -2,14 +2,14 @@ import { applyDecorators } from '@nestjs/common';
 import { Matches } from 'class-validator';
 
 /**
- * Text people type and others read. Control and invisible format characters are refused (they
- * can hide or reorder what is shown: bidi overrides, zero-width spaces), except the joiners that
- * emoji sequences and some scripts need; and there must be something visible.
+ * Text people type and others read. Control, format and default-ignorable characters are
+ * refused, as is the braille blank: they hide or reorder what is shown (bidi overrides,
+ * zero-width spaces, Hangul fillers), except the joiners and presentation selectors that emoji
+ * and some scripts need. And there must be something visible.
  */
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
-const MULTI_LINE_CONTROL = /[^\P{Cc}\n\t]|[\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
-/** Letters, digits, punctuation or symbols, but not those drawn blank (Hangul fillers, braille blank). */
-const VISIBLE = /(?![\u115F\u1160\u3164\uFFA0\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\u2800]|(?![\u200C\u200D\uFE0E\uFE0F])[\p{Cf}\p{DI}]/u;
+const MULTI_LINE_CONTROL = /[^\P{Cc}\n\t]|[\p{Zl}\p{Zp}\u2800]|(?![\u200C\u200D\uFE0E\uFE0F])[\p{Cf}\p{DI}]/u;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 /** One line of text: a name, a title, a city. */
 export const IsSingleLineText = () =>

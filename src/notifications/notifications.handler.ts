@@ -41,12 +41,12 @@ export class NotificationsHandler {
   }
 
   private async welcome(event: RecordedDomainEvent & UserRegistered): Promise<void> {
-    const { userId, email, displayName } = event.data;
+    const { userId, email } = event.data;
     // Null once the person has been forgotten: there is no one to write to any more.
     if (typeof email !== 'string' || email.trim() === '') return;
     const messageId = messageIdFor(event.eventId, userId);
     if (await this.sentEmails.has(messageId)) return;
-    const { subject, text } = welcomeEmail(displayName);
+    const { subject, text } = welcomeEmail();
     await this.mailer.send({ messageId, userId, to: email.trim(), subject, text });
     await this.sentEmails.record({
       _id: messageId,

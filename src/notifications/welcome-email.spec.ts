@@ -2,27 +2,11 @@ import { normaliseEmail } from '../identity/email-address';
 import { welcomeEmail } from './welcome-email';
 
 describe('welcomeEmail', () => {
-  it('greets the person by name', () => {
-    const { subject, text } = welcomeEmail('Ada Lovelace');
+  it('welcomes with fixed words only, and says what to do if the sign-up was not yours', () => {
+    const { subject, text } = welcomeEmail();
     expect(subject).toBe('Welcome to Meetups');
-    expect(text).toMatch(/^Hello Ada Lovelace,\n\nWelcome to Meetups!/);
-  });
-
-  it('greets a person without a name, or whose name is only blanks', () => {
-    for (const name of [null, '', ' \t ']) {
-      expect(welcomeEmail(name).subject).toBe('Welcome to Meetups');
-      expect(welcomeEmail(name).text).toMatch(/^Hello,\n/);
-    }
-  });
-
-  it('keeps the name out of the subject, and on one line in the text', () => {
-    const { subject, text } = welcomeEmail(
-      'URGENT: verify at http://evil.example\r\nBcc: victim@example.org\u2028!',
-    );
-    expect(subject).toBe('Welcome to Meetups');
-    expect(text.split('\n')[0]).toBe(
-      'Hello URGENT: verify at http://evil.example Bcc: victim@example.org !,',
-    );
+    expect(text).toMatch(/^Hello,\n\nWelcome to Meetups!/);
+    expect(text).toContain('If that was not you');
   });
 });
 

@@ -56,6 +56,20 @@ describe('identity under attack', () => {
     expect(codeOf(await app.gql(REGISTER, { input }))).toBe('EMAIL_TAKEN');
   });
 
+  it('answers a repeated sign-up with its first result, also once the user was forgotten', async () => {
+    const input = {
+      commandId: randomUUID(),
+      email: freshEmail(),
+      password: PASSWORD,
+      displayName: 'Once',
+      role: 'ATTENDEE',
+    };
+    const first = await app.gql(REGISTER, { input });
+    const user = await logIn(app, input.email, PASSWORD, first.data!.registerUser.position);
+    expect((await app.gql(FORGET, { input: {} }, user.headers)).errors).toBeUndefined();
+    expect((await app.gql(REGISTER, { input })).data).toEqual(first.data);
+  });
+
   it('refuses a forgetting under a command id used before, shredding nothing', async () => {
     const user = await signUp(app, 'ATTENDEE');
     const commandId = randomUUID();
@@ -112,7 +126,8 @@ describe('identity under attack', () => {
   });
 
   it('refuses addresses with invisible characters, and takes a final sigma as the one it is', async () => {
-    for (const email of ['a\u200Bda@example.test', 'a\u00ADda@example.test', '\u202Eada@example.test']) {
+    const lookAlikes = ['a\u200Bda', 'a\u00ADda', '\u202Eada', 'ada\u3164', 'a\u2800da', 'ada\uFFA0'];
+    for (const email of lookAlikes.map((local) => `${local}@example.test`)) {
       const input = { email, password: PASSWORD, displayName: 'Look-alike', role: 'ATTENDEE' };
       expect(codeOf(await app.gql(REGISTER, { input }))).toBe('BAD_USER_INPUT');
     }
@@ -128,13 +143,15 @@ describe('identity under attack', () => {
   });
 
   it('takes names with emoji joiners, and refuses blank ones and control characters in public text', async () => {
-    await expect(signUp(app, 'ORGANIZER', { displayName: 'Family 👨‍👩‍👧‍👦' })).resolves.toBeDefined();
+    await expect(signUp(app, 'ORGANIZER', { displayName: 'Family 👨‍👩‍👧‍👦 ❤️' })).resolves.toBeDefined();
+    const hidden = { email: freshEmail(), password: PASSWORD, displayName: 'Ada\u3164', role: 'ATTENDEE' };
+    expect(codeOf(await app.gql(REGISTER, { input: hidden }))).toBe('BAD_USER_INPUT');
     for (const displayName of [' ', '\u3000', '\u2800', '\u3164']) {
       const input = { email: freshEmail(), password: PASSWORD, displayName, role: 'ATTENDEE' };
       expect(codeOf(await app.gql(REGISTER, { input }))).toBe('BAD_USER_INPUT');
     }
     const organiser = await signUp(app, 'ORGANIZER');
-    for (const title of ['Bell\u0007 rings', 'Right\u202Eto left', 'Two\nlines']) {
+    for (const title of ['Bell\u0007 rings', 'Right\u202Eto left', 'Two\nlines', 'Night\u3164\u3164']) {
       const input = { title, city: 'Lisbon', startsAt: inDays(3), capacity: 5 };
       expect(codeOf(await app.gql(SCHEDULE, { input }, organiser.headers))).toBe('BAD_USER_INPUT');
     }
@@ -197,7 +214,7 @@ describe('identity: the client address behind a proxy', () => {
     );
   const limits = { LOGIN_ATTEMPTS_PER_CLIENT: '2' };
   const direct = useTestApp(limits);
-  const proxied = useTestApp({ ...limits, TRUST_PROXY: 'true' });
+  const proxied = useTestApp({ ...limits, TRUST_PROXY: '1' });
 
   it('ignores X-Forwarded-For unless told to trust a proxy', async () => {
     const codes = [];
@@ -205,10 +222,14 @@ describe('identity: the client address behind a proxy', () => {
     expect(codes).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS']);
   });
 
-  it('counts each client the proxy names apart when trusted', async () => {
+  it('counts each client the proxy names apart, and only by what the proxy appended', async () => {
     for (let i = 0; i < 3; i++)
       expect(codeOf(await attempt(proxied, `203.0.113.${i}`))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await attempt(proxied, '203.0.113.1'))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await attempt(proxied, '203.0.113.1'))).toBe('TOO_MANY_ATTEMPTS');
+    // What a client writes before the proxy's own entry changes nothing.
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push(codeOf(await attempt(proxied, `9.9.0.${i}, 198.51.100.7`)));
+    expect(codes).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS']);
   });
 });

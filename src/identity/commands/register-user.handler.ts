@@ -41,7 +41,9 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserMessage,
     };
     const streamId = userStreamId(userId);
     await this.repository.verifyCommandId(streamId, register, context);
-    await this.reserve(register.emailKey, userId, context);
+    // The user's stream is this command's alone: if it exists, this is a repeat, answered as the first.
+    const repeat = (await this.repository.read(streamId, userDecider)).state.status !== 'NONE';
+    if (!repeat) await this.reserve(register.emailKey, userId, context);
     return this.repository.handle(streamId, userDecider, register, context);
   }
 
