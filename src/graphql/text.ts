@@ -7,8 +7,9 @@ import { Matches } from 'class-validator';
  * zero-width spaces, Hangul fillers), except the joiners and presentation selectors that emoji
  * and some scripts need. And there must be something visible.
  */
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\u2800]|(?![\u200C\u200D\uFE0E\uFE0F])[\p{Cf}\p{DI}]/u;
-const MULTI_LINE_CONTROL = /[^\P{Cc}\n\t]|[\p{Zl}\p{Zp}\u2800]|(?![\u200C\u200D\uFE0E\uFE0F])[\p{Cf}\p{DI}]/u;
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\u2800]|(?!\u200C|\u200D|\uFE0E|\uFE0F)[\p{Cf}\p{DI}]/u;
+const MULTI_LINE_CONTROL =
+  /[^\P{Cc}\n\t]|[\p{Zl}\p{Zp}\u2800]|(?!\u200C|\u200D|\uFE0E|\uFE0F)[\p{Cf}\p{DI}]/u;
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 /** One line of text: a name, a title, a city. */
