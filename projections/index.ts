@@ -1,6 +1,7 @@
 import type { AnyProjection } from '../src/eventsourcing/projections/projection-definition';
 import { meetupCatalogProjection } from './meetup-catalog.projection';
+import { ordersProjection } from './orders.projection';
 import { usersProjection } from './users.projection';
 
 /** Every read model the worker keeps up to date. */
-export const projections: AnyProjection[] = [meetupCatalogProjection, usersProjection];
+export const projections: AnyProjection[] = [meetupCatalogProjection, usersProjection, ordersProjection];

@@ -19,6 +19,8 @@ import { IdentityModule } from './identity/identity.module';
 import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { orderEventSchemas } from './ordering/domain/order.events';
+import { OrderingModule } from './ordering/ordering.module';
 
 export interface Infrastructure {
   config: ConfigWithSecrets;
@@ -46,7 +48,7 @@ export const coreModule = ({ config, client, db }: Infrastructure): DynamicModul
     config,
     client,
     db,
-    schemas: [...userEventSchemas, ...meetupEventSchemas],
+    schemas: [...userEventSchemas, ...meetupEventSchemas, ...orderEventSchemas],
     projections,
   });
 
@@ -65,6 +67,7 @@ export class AppModule {
         GraphQLModule.forRoot(graphqlOptions(config)),
         IdentityModule,
         MeetupsModule,
+        OrderingModule,
         NotificationsModule,
       ],
       controllers: config.playground ? [PlaygroundController] : [],

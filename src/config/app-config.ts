@@ -44,6 +44,8 @@ export interface AppConfig {
   loginAttemptsPerAddress: number;
   loginAttemptsPerClient: number;
   loginWindowSeconds: number;
+  /** How long an order may stay unpaid before it expires. */
+  orderPaymentTimeoutSeconds: number;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginAttemptsPerAddress: int('LOGIN_ATTEMPTS_PER_ADDRESS', 10, 1, 1_000_000),
     loginAttemptsPerClient: int('LOGIN_ATTEMPTS_PER_CLIENT', 100, 1, 1_000_000),
     loginWindowSeconds: int('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+    orderPaymentTimeoutSeconds: int('ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 86_400),
   };
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [

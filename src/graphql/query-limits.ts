@@ -33,6 +33,9 @@ export const COST_MODEL = {
   fieldWeights: {
     'Meetup.description': 50,
     'SentEmail.text': 50,
+    // Lists without a size argument, bounded by the domain: at most 10 tickets, a few steps.
+    'Order.tickets': 10,
+    'Order.history': 10,
     'RecordedEvent.data': 50,
     'RecordedEvent.metadata': 5,
     // Each call may scan up to 50,000 events for its matches: at most a few per request.

@@ -9,8 +9,10 @@ export interface PlaceOrder {
   quantity: number;
   amountCents: number;
   paymentToken: string;
-  expiresAt: Date;
+  /** How long the order may stay unpaid, from `now`. */
+  paymentTimeoutSeconds: number;
   actor: Actor;
+  now: Date;
 }
 /** The buyer (or an admin) gives up an order before it is confirmed. */
 export interface CancelOrderAsBuyer {

@@ -8,6 +8,7 @@ const orderId = '9b1f0c2d-3e4a-4b5c-8d6e-7f8091a2b3c4';
 const buyer: Actor = { userId: 'buyer-1', role: 'ATTENDEE' };
 const stranger: Actor = { userId: 'someone-else', role: 'ATTENDEE' };
 const admin: Actor = { userId: 'admin-1', role: 'ADMIN' };
+const now = new Date('2026-06-01T12:00:00Z');
 const expiresAt = new Date('2026-06-01T12:15:00Z');
 
 const placed: OrderEvent = {
@@ -40,8 +41,9 @@ describe('order decider', () => {
       quantity: 2,
       amountCents: 3000,
       paymentToken: 'tok_ok',
-      expiresAt,
+      paymentTimeoutSeconds: 900,
       actor: buyer,
+      now,
     };
     given(orderDecider).when(place).then([placed]);
     given(orderDecider, [placed]).when(place).thenFails('ORDER_ALREADY_EXISTS');

@@ -64,7 +64,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
     if (command.type === 'PlaceOrder') {
       if (state.status !== 'NONE') throw orderAlreadyExists(command.orderId);
       const { orderId, meetupId, quantity, amountCents, paymentToken } = command;
-      const expiresAt = command.expiresAt.toISOString();
+      const expiresAt = new Date(command.now.getTime() + command.paymentTimeoutSeconds * 1000).toISOString();
       const buyerId = command.actor.userId;
       return [
         {

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ReadConsistency } from '../graphql/read-consistency';
+import { OrderCommandHandler } from './commands/order-command.handler';
+import { PlaceOrderHandler } from './commands/place-order.handler';
+import { OrdersReader } from './graphql/orders.reader';
+import { OrdersResolver } from './graphql/orders.resolver';
+
+@Module({
+  imports: [CqrsModule],
+  providers: [PlaceOrderHandler, OrderCommandHandler, OrdersReader, OrdersResolver, ReadConsistency],
+})
+export class OrderingModule {}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { BACKWARDS, END } from '@eventstore/db-client';
+import { useTestApp } from '../support/app';
+import { signUp, TestUser } from '../support/identity';
+import { CANCEL, inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
+
+const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id revision position } }`;
+const CANCEL_ORDER = `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { id position } }`;
+const ORDER = `query ($id: ID!, $at: String) {
+  order(id: $id, consistentWith: $at) {
+    id meetupId quantity amountCents status reason tickets placedAt expiresAt history { type at } revision
+  }
+}`;
+const MY_ORDERS = `query ($at: String) { myOrders(first: 10, consistentWith: $at) { edges { node { id status } } } }`;
+
+const codeOf = (response: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  response.errors?.[0]?.extensions?.code;
+
+describe('ordering tickets', () => {
+  const app = useTestApp({ ORDER_PAYMENT_TIMEOUT_SECONDS: '600' });
+  let organiser: TestUser;
+  let buyer: TestUser;
+  let meetupId: string;
+
+  const schedule = async (publish: boolean, capacity = 5) => {
+    const input = {
+      title: 'Tickets night',
+      city: 'Porto',
+      startsAt: inDays(9),
+      capacity,
+      ticketPriceCents: 1250,
+    };
+    const scheduled = await app.gql(SCHEDULE, { input }, organiser.headers);
+    const id = scheduled.data!.scheduleMeetup.id as string;
+    if (publish) await app.gql(PUBLISH, { input: { meetupId: id } }, organiser.headers);
+    return id;
+  };
+  /** The position of the newest event in the store. */
+  const head = async () => {
+    let position = -1n;
+    for await (const resolved of app.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+      maxCount: 1,
+    })) {
+      position = resolved.event!.position.commit;
+    }
+    return position;
+  };
+  const place = (user: TestUser, input: Record<string, unknown>) =>
+    app.gql(PLACE, { input: { meetupId, quantity: 2, paymentToken: 'tok_ok', ...input } }, user.headers);
+
+  beforeAll(async () => {
+    [organiser, buyer] = await Promise.all([signUp(app, 'ORGANIZER'), signUp(app, 'ATTENDEE')]);
+    meetupId = await schedule(true);
+  });
+
+  it("places an order at the meetup's price, which its buyer follows", async () => {
+    const placed = await place(buyer, {});
+    expect(placed.errors).toBeUndefined();
+    const { id, position } = placed.data!.placeOrder;
+    const order = (await app.gql(ORDER, { id, at: position }, buyer.headers)).data!.order;
+    expect(order).toMatchObject({ id, meetupId, quantity: 2, amountCents: 2500, reason: null, tickets: [] });
+    expect(['PENDING', 'CONFIRMED']).toContain(order.status);
+    expect(Date.parse(order.expiresAt) - Date.parse(order.placedAt)).toBeGreaterThan(590_000);
+    expect(order.history[0].type).toBe('OrderPlaced');
+    const mine = await app.gql(MY_ORDERS, { at: position }, buyer.headers);
+    expect(mine.data!.myOrders.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(id);
+  });
+
+  it('shows an order to its buyer only', async () => {
+    const { id, position } = (await place(buyer, {})).data!.placeOrder;
+    expect((await app.gql(ORDER, { id, at: position }, organiser.headers)).data!.order).toBeNull();
+    expect(codeOf(await app.gql(ORDER, { id }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a repeat with the first result, and refuses the id for another order', async () => {
+    const commandId = randomUUID();
+    const first = await place(buyer, { commandId });
+    expect((await place(buyer, { commandId: commandId.toUpperCase() })).data).toEqual(first.data);
+    expect(codeOf(await place(buyer, { commandId, quantity: 3 }))).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('refuses orders that cannot succeed, appending nothing', async () => {
+    const draft = await schedule(false);
+    const cancelled = await schedule(true);
+    await app.gql(CANCEL, { input: { meetupId: cancelled, reason: 'Rain' } }, organiser.headers);
+    const full = await schedule(true, 1);
+    const before = await head();
+    expect(codeOf(await place(buyer, { meetupId: draft }))).toBe('MEETUP_NOT_PUBLISHED');
+    expect(codeOf(await place(buyer, { meetupId: cancelled }))).toBe('MEETUP_CANCELLED');
+    expect(codeOf(await place(buyer, { meetupId: randomUUID() }))).toBe('MEETUP_NOT_FOUND');
+    expect(codeOf(await place(buyer, { meetupId: full }))).toBe('SOLD_OUT');
+    for (const quantity of [0, 11]) expect(codeOf(await place(buyer, { quantity }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await place(buyer, { paymentToken: 'tok ok' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await app.gql(PLACE, { input: { meetupId, quantity: 1, paymentToken: 'tok_ok' } }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(await head()).toBe(before);
+  });
+
+  it('lets the buyer cancel a pending order, and no one else', async () => {
+    const { id } = (await place(buyer, { paymentToken: 'tok_timeout' })).data!.placeOrder;
+    expect(codeOf(await app.gql(CANCEL_ORDER, { input: { orderId: id } }, organiser.headers))).toBe(
+      'FORBIDDEN',
+    );
+    const cancelled = await app.gql(CANCEL_ORDER, { input: { orderId: id } }, buyer.headers);
+    expect(cancelled.errors).toBeUndefined();
+    const order = (await app.gql(ORDER, { id, at: cancelled.data!.cancelOrder.position }, buyer.headers))
+      .data!.order;
+    expect(order).toMatchObject({ status: 'CANCELLED', reason: 'CANCELLED_BY_BUYER' });
+    expect(codeOf(await app.gql(CANCEL_ORDER, { input: { orderId: randomUUID() } }, buyer.headers))).toBe(
+      'ORDER_NOT_FOUND',
+    );
+  });
+});
