@@ -20,6 +20,7 @@ import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { orderEventSchemas } from './ordering/domain/order.events';
+import { FulfilmentModule } from './ordering/fulfilment/fulfilment.module';
 import { OrderingModule } from './ordering/ordering.module';
 
 export interface Infrastructure {
@@ -58,7 +59,7 @@ export class AppModule {
     const core = coreModule(infrastructure);
     const { config } = infrastructure;
     if (config.role === 'worker') {
-      return { module: AppModule, imports: [core, ForgettingModule, NotificationsModule] };
+      return { module: AppModule, imports: [core, ForgettingModule, FulfilmentModule, NotificationsModule] };
     }
     return {
       module: AppModule,
@@ -68,6 +69,7 @@ export class AppModule {
         IdentityModule,
         MeetupsModule,
         OrderingModule,
+        FulfilmentModule,
         NotificationsModule,
       ],
       controllers: config.playground ? [PlaygroundController] : [],

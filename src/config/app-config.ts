@@ -46,6 +46,8 @@ export interface AppConfig {
   loginWindowSeconds: number;
   /** How long an order may stay unpaid before it expires. */
   orderPaymentTimeoutSeconds: number;
+  /** How long the payment provider has to answer an authorisation. */
+  paymentTimeoutMs: number;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginAttemptsPerClient: int('LOGIN_ATTEMPTS_PER_CLIENT', 100, 1, 1_000_000),
     loginWindowSeconds: int('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
     orderPaymentTimeoutSeconds: int('ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 86_400),
+    paymentTimeoutMs: int('PAYMENT_TIMEOUT_MS', 5000, 10, 120_000),
   };
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [

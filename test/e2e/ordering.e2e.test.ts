@@ -3,6 +3,7 @@ import { BACKWARDS, END } from '@eventstore/db-client';
 import { useTestApp } from '../support/app';
 import { signUp, TestUser } from '../support/identity';
 import { CANCEL, inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
+import { waitFor } from '../support/read';
 
 const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id revision position } }`;
 const CANCEL_ORDER = `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { id position } }`;
@@ -17,12 +18,12 @@ const codeOf = (response: { errors?: { extensions?: Record<string, unknown> }[] 
   response.errors?.[0]?.extensions?.code;
 
 describe('ordering tickets', () => {
-  const app = useTestApp({ ORDER_PAYMENT_TIMEOUT_SECONDS: '600' });
+  const app = useTestApp({ ORDER_PAYMENT_TIMEOUT_SECONDS: '600', PAYMENT_TIMEOUT_MS: '1500' });
   let organiser: TestUser;
   let buyer: TestUser;
   let meetupId: string;
 
-  const schedule = async (publish: boolean, capacity = 5) => {
+  const schedule = async (publish: boolean, capacity = 50) => {
     const input = {
       title: 'Tickets night',
       city: 'Porto',
@@ -112,5 +113,112 @@ describe('ordering tickets', () => {
     expect(codeOf(await app.gql(CANCEL_ORDER, { input: { orderId: randomUUID() } }, buyer.headers))).toBe(
       'ORDER_NOT_FOUND',
     );
+  });
+});
+
+describe('order fulfilment', () => {
+  const app = useTestApp({ PAYMENT_TIMEOUT_MS: '300', ORDER_PAYMENT_TIMEOUT_SECONDS: '600' });
+  let organiser: TestUser;
+  let buyer: TestUser;
+
+  const MEETUP = `query ($id: ID!) { meetup(id: $id) { seatsAvailable status } }`;
+  const schedule = async (capacity: number) => {
+    const input = {
+      title: 'Fulfilment',
+      city: 'Braga',
+      startsAt: inDays(9),
+      capacity,
+      ticketPriceCents: 1000,
+    };
+    const id = (await app.gql(SCHEDULE, { input }, organiser.headers)).data!.scheduleMeetup.id as string;
+    await app.gql(PUBLISH, { input: { meetupId: id } }, organiser.headers);
+    return id;
+  };
+  const place = async (meetupId: string, paymentToken: string, quantity = 2) => {
+    const placed = await app.gql(PLACE, { input: { meetupId, quantity, paymentToken } }, buyer.headers);
+    if (placed.errors) throw new Error(JSON.stringify(placed.errors));
+    return placed.data!.placeOrder.id as string;
+  };
+  /** The order once it has ended, confirmed or cancelled. */
+  const settled = async (id: string) => {
+    let order: Record<string, any> | null = null;
+    await waitFor(async () => {
+      order = (await app.gql(ORDER, { id }, buyer.headers)).data!.order;
+      return order !== null && order.status !== 'PENDING';
+    }, 10_000);
+    return order!;
+  };
+  const seatsOf = async (meetupId: string) =>
+    (await app.gql(MEETUP, { id: meetupId })).data!.meetup.seatsAvailable;
+
+  beforeAll(async () => {
+    [organiser, buyer] = await Promise.all([signUp(app, 'ORGANIZER'), signUp(app, 'ATTENDEE')]);
+  });
+
+  it('confirms a paid order with its tickets, holding its seats', async () => {
+    const meetupId = await schedule(5);
+    const order = await settled(await place(meetupId, 'tok_ok'));
+    expect(order).toMatchObject({ status: 'CONFIRMED', reason: null });
+    expect(order.tickets).toHaveLength(2);
+    expect(order.history.map((step: { type: string }) => step.type)).toEqual([
+      'OrderPlaced',
+      'PaymentAuthorized',
+      'OrderConfirmed',
+    ]);
+    await waitFor(async () => (await seatsOf(meetupId)) === 3);
+  });
+
+  it('cancels a declined or unanswered payment and gives the seats back', async () => {
+    const meetupId = await schedule(5);
+    const declined = await settled(await place(meetupId, 'tok_declined'));
+    expect(declined).toMatchObject({ status: 'CANCELLED', reason: 'PAYMENT_DECLINED' });
+    const timedOut = await settled(await place(meetupId, 'tok_timeout'));
+    expect(timedOut).toMatchObject({ status: 'CANCELLED', reason: 'PAYMENT_TIMEOUT' });
+    await waitFor(async () => (await seatsOf(meetupId)) === 5);
+  });
+
+  it('never oversells: of two orders for the last seats, one is refused as sold out', async () => {
+    const meetupId = await schedule(2);
+    const [a, b] = await Promise.all([place(meetupId, 'tok_ok'), place(meetupId, 'tok_ok')]);
+    const orders = await Promise.all([settled(a), settled(b)]);
+    expect(orders.map((o) => o.status).sort()).toEqual(['CANCELLED', 'CONFIRMED']);
+    expect(orders.find((o) => o.status === 'CANCELLED')!.reason).toBe('SOLD_OUT');
+    await waitFor(async () => (await seatsOf(meetupId)) === 0);
+  });
+
+  it('cancels and refunds the orders of a cancelled meetup, and releases their seats', async () => {
+    const meetupId = await schedule(5);
+    const id = await place(meetupId, 'tok_ok');
+    expect((await settled(id)).status).toBe('CONFIRMED');
+    await app.gql(CANCEL, { input: { meetupId, reason: 'Storm' } }, organiser.headers);
+    await waitFor(async () => {
+      const order = (await app.gql(ORDER, { id }, buyer.headers)).data!.order;
+      return order.history.some((step: { type: string }) => step.type === 'PaymentRefunded');
+    }, 10_000);
+    const order = (await app.gql(ORDER, { id }, buyer.headers)).data!.order;
+    expect(order).toMatchObject({ status: 'CANCELLED', reason: 'MEETUP_CANCELLED' });
+    expect(order.history.filter((step: { type: string }) => step.type === 'PaymentRefunded')).toHaveLength(1);
+    await waitFor(async () => (await seatsOf(meetupId)) === 5);
+  });
+});
+
+describe('order expiry', () => {
+  const app = useTestApp({ PAYMENT_TIMEOUT_MS: '60000', ORDER_PAYMENT_TIMEOUT_SECONDS: '2' });
+
+  it('expires an unpaid order, also when the app was stopped past its time', async () => {
+    const [organiser, buyer] = await Promise.all([signUp(app, 'ORGANIZER'), signUp(app, 'ATTENDEE')]);
+    const input = { title: 'Expiry', city: 'Faro', startsAt: inDays(9), capacity: 5, ticketPriceCents: 500 };
+    const meetupId = (await app.gql(SCHEDULE, { input }, organiser.headers)).data!.scheduleMeetup.id;
+    await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+    const order = { meetupId, quantity: 1, paymentToken: 'tok_timeout' };
+    const id = (await app.gql(PLACE, { input: order }, buyer.headers)).data!.placeOrder.id;
+    await app.restart();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await app.restart();
+    await waitFor(async () => {
+      const found = (await app.gql(ORDER, { id }, buyer.headers)).data?.order;
+      return found?.status === 'CANCELLED';
+    }, 10_000);
+    expect((await app.gql(ORDER, { id }, buyer.headers)).data!.order.reason).toBe('EXPIRED');
   });
 });

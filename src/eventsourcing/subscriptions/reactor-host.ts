@@ -28,7 +28,7 @@ export class ReactorHost implements OnModuleDestroy {
   async start(
     name: string,
     handles: readonly string[],
-    handle: (events: RecordedDomainEvent[]) => Promise<void>,
+    handle: (events: RecordedDomainEvent[], stopping: AbortSignal) => Promise<void>,
   ): Promise<void> {
     if (this.config.role === 'api' || this.runners.has(name)) return;
     const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {

@@ -19,8 +19,12 @@ export interface SubscriptionStatus {
 export interface SubscriptionRunnerOptions {
   /** Also the checkpoint's key. */
   name: string;
-  /** Handles a batch in order; throwing retries the same batch after a backoff. */
-  handle(events: RecordedDomainEvent[]): Promise<void>;
+  /**
+   * Handles a batch in order; throwing retries the same batch after a backoff. `stopping` is
+   * aborted when the runner stops: a handler waiting on something slow gives up (the batch is
+   * delivered again at the next start).
+   */
+  handle(events: RecordedDomainEvent[], stopping: AbortSignal): Promise<void>;
   /**
    * The event types `handle` acts on; it is given no others. Passing a batch of only other
    * events stores the checkpoint at most once a second (`idleCheckpointMs`), not once a batch.
@@ -207,7 +211,7 @@ export class SubscriptionRunner extends EventEmitter {
     let backoff = this.minBackoff;
     for (;;) {
       try {
-        if (events.length > 0) await this.options.handle(events);
+        if (events.length > 0) await this.options.handle(events, this.stopSignal.signal);
         break;
       } catch (error) {
         if (this.stopping) throw error;

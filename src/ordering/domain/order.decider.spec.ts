@@ -123,6 +123,8 @@ describe('order decider', () => {
     given(orderDecider, [placed, paid, confirmed, cancelled('MEETUP_CANCELLED'), refunded])
       .when(refund)
       .thenNothingHappened();
-    given(orderDecider, [placed]).when(refund).thenNothingHappened();
+    given(orderDecider, [placed, cancelled('EXPIRED')])
+      .when(refund)
+      .then([refunded]);
   });
 });

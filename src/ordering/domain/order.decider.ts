@@ -14,8 +14,10 @@ export interface PlacedOrder {
   buyerId: string;
   quantity: number;
   amountCents: number;
+  paymentToken: string;
   /** A payment was authorized (and not yet refunded). */
   paid: boolean;
+  authorizationId?: string;
   refunded: boolean;
   reason?: CancellationReason;
 }
@@ -27,7 +29,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
 
   evolve(state, event) {
     if (event.type === 'OrderPlaced') {
-      const { orderId, meetupId, buyerId, quantity, amountCents } = event.data;
+      const { orderId, meetupId, buyerId, quantity, amountCents, paymentToken } = event.data;
       return {
         status: 'PENDING',
         orderId,
@@ -35,6 +37,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
         buyerId,
         quantity,
         amountCents,
+        paymentToken,
         paid: false,
         refunded: false,
       };
@@ -44,7 +47,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
       case 'SeatsRejected':
         return state;
       case 'PaymentAuthorized':
-        return { ...state, paid: true };
+        return { ...state, paid: true, authorizationId: event.data.authorizationId };
       case 'PaymentDeclined':
         return state;
       case 'OrderConfirmed':
@@ -105,7 +108,10 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
         if (command.reason === 'EXPIRED') return pending ? [cancel('EXPIRED')] : [];
         return state.status === 'CANCELLED' ? [] : [cancel('MEETUP_CANCELLED')];
       case 'RecordRefund':
-        return state.paid ? [{ type: 'PaymentRefunded', data: { orderId, refundId: command.refundId } }] : [];
+        // Also for a payment that came back after the order was cancelled, and was never recorded.
+        return state.refunded
+          ? []
+          : [{ type: 'PaymentRefunded', data: { orderId, refundId: command.refundId } }];
       default: {
         const unhandled: never = command;
         return unhandled;

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { FakePaymentGateway } from '../payments/fake-payment-gateway';
+import { PAYMENT_GATEWAY } from '../payments/payment-gateway';
+import { FulfilmentReactor } from './fulfilment.reactor';
+
+/** Order fulfilment, with the deterministic payment provider (the only adapter so far). */
+@Module({
+  providers: [{ provide: PAYMENT_GATEWAY, useClass: FakePaymentGateway }, FulfilmentReactor],
+  exports: [PAYMENT_GATEWAY],
+})
+export class FulfilmentModule {}
