@@ -3,7 +3,7 @@ import { BACKWARDS, END } from '@eventstore/db-client';
 import { useTestApp } from '../support/app';
 import { signUp, TestUser } from '../support/identity';
 import { CANCEL, inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
-import { waitFor } from '../support/read';
+import { readAllOf, waitFor } from '../support/read';
 
 const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id revision position } }`;
 const CANCEL_ORDER = `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { id position } }`;
@@ -221,4 +221,56 @@ describe('order expiry', () => {
     }, 10_000);
     expect((await app.gql(ORDER, { id }, buyer.headers)).data!.order.reason).toBe('EXPIRED');
   });
+});
+
+describe('ordering under load', () => {
+  const app = useTestApp();
+
+  it('sells 50 seats to exactly 50 of 200 concurrent single-seat orders, and every view agrees', async () => {
+    const [organiser, buyer] = await Promise.all([signUp(app, 'ORGANIZER'), signUp(app, 'ATTENDEE')]);
+    const input = {
+      title: 'Popular',
+      city: 'Lisbon',
+      startsAt: inDays(9),
+      capacity: 50,
+      ticketPriceCents: 700,
+    };
+    const meetupId = (await app.gql(SCHEDULE, { input }, organiser.headers)).data!.scheduleMeetup.id;
+    await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        app.gql(PLACE, { input: { meetupId, quantity: 1, paymentToken: 'tok_ok' } }, buyer.headers),
+      ),
+    );
+    // Refused at once when the meetup already looked full, or placed and settled by the process.
+    const refused = responses.filter((r) => codeOf(r) === 'SOLD_OUT').length;
+    const ids: string[] = responses.flatMap((r) => (r.errors ? [] : [r.data!.placeOrder.id]));
+    expect(refused + ids.length).toBe(200);
+
+    const statuses = new Map<string, { status: string; reason: string | null }>();
+    await waitFor(async () => {
+      for (const id of ids) {
+        if (statuses.has(id)) continue;
+        const order = (await app.gql(ORDER, { id }, buyer.headers)).data!.order;
+        if (order && order.status !== 'PENDING') statuses.set(id, order);
+      }
+      return statuses.size === ids.length;
+    }, 60_000);
+    const orders = [...statuses.values()];
+    expect(orders.filter((o) => o.status === 'CONFIRMED')).toHaveLength(50);
+    const cancelled = orders.filter((o) => o.status === 'CANCELLED');
+    expect(cancelled.every((o) => o.reason === 'SOLD_OUT')).toBe(true);
+    expect(cancelled.length + refused).toBe(150);
+
+    await waitFor(async () => {
+      const meetup = (
+        await app.gql(`query ($id: ID!) { meetup(id: $id) { seatsAvailable } }`, { id: meetupId })
+      ).data!.meetup;
+      return meetup.seatsAvailable === 0;
+    });
+    const stream = await readAllOf(app.client, `meetup-${meetupId}`);
+    expect(stream.filter((e) => e.type === 'SeatsReserved')).toHaveLength(50);
+    expect(stream.filter((e) => e.type === 'SeatsReleased')).toHaveLength(0);
+  }, 120_000);
 });
