@@ -3,11 +3,19 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ReadConsistency } from '../graphql/read-consistency';
 import { OrderCommandHandler } from './commands/order-command.handler';
 import { PlaceOrderHandler } from './commands/place-order.handler';
+import { MeetupSalesResolver } from './graphql/meetup-sales.resolver';
 import { OrdersReader } from './graphql/orders.reader';
 import { OrdersResolver } from './graphql/orders.resolver';
 
 @Module({
   imports: [CqrsModule],
-  providers: [PlaceOrderHandler, OrderCommandHandler, OrdersReader, OrdersResolver, ReadConsistency],
+  providers: [
+    PlaceOrderHandler,
+    OrderCommandHandler,
+    OrdersReader,
+    OrdersResolver,
+    MeetupSalesResolver,
+    ReadConsistency,
+  ],
 })
 export class OrderingModule {}

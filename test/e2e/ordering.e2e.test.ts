@@ -186,6 +186,25 @@ describe('order fulfilment', () => {
     await waitFor(async () => (await seatsOf(meetupId)) === 0);
   });
 
+  it('shows the organiser, and only them, what was sold', async () => {
+    const meetupId = await schedule(5);
+    expect((await settled(await place(meetupId, 'tok_ok'))).status).toBe('CONFIRMED');
+    const pending = await place(meetupId, 'tok_timeout', 1);
+    const SALES = `query ($id: ID!) { meetupSales(meetupId: $id) { seatsSold seatsReserved seatsAvailable revenueCents } }`;
+    await waitFor(async () => {
+      const sales = (await app.gql(SALES, { id: meetupId }, organiser.headers)).data!.meetupSales;
+      return sales?.seatsReserved === 1;
+    });
+    expect((await app.gql(SALES, { id: meetupId }, organiser.headers)).data!.meetupSales).toEqual({
+      seatsSold: 2,
+      seatsReserved: 1,
+      seatsAvailable: 2,
+      revenueCents: 2000,
+    });
+    expect(codeOf(await app.gql(SALES, { id: meetupId }, buyer.headers))).toBe('FORBIDDEN');
+    await settled(pending);
+  });
+
   it('cancels and refunds the orders of a cancelled meetup, and releases their seats', async () => {
     const meetupId = await schedule(5);
     const id = await place(meetupId, 'tok_ok');

@@ -24,12 +24,17 @@ const placed: OrderEvent = {
   },
 };
 const paid: OrderEvent = { type: 'PaymentAuthorized', data: { orderId, authorizationId: 'auth-1' } };
-const confirmed: OrderEvent = { type: 'OrderConfirmed', data: { orderId, tickets: ticketCodes(orderId, 2) } };
+const sale = { meetupId: 'meetup-1', quantity: 2, amountCents: 3000 };
+const confirmed: OrderEvent = {
+  type: 'OrderConfirmed',
+  data: { orderId, ...sale, tickets: ticketCodes(orderId, 2) },
+};
 const cancelled = (
   reason: Extract<OrderEvent, { type: 'OrderCancelled' }>['data']['reason'],
+  afterConfirmation = false,
 ): OrderEvent => ({
   type: 'OrderCancelled',
-  data: { orderId, reason },
+  data: { orderId, ...sale, reason, afterConfirmation },
 });
 
 describe('order decider', () => {
@@ -108,7 +113,7 @@ describe('order decider', () => {
     given(orderDecider, [placed, paid, confirmed]).when(expire).thenNothingHappened();
     given(orderDecider, [placed, paid, confirmed])
       .when(meetupGone)
-      .then([cancelled('MEETUP_CANCELLED')]);
+      .then([cancelled('MEETUP_CANCELLED', true)]);
     given(orderDecider, [placed, cancelled('EXPIRED')])
       .when(meetupGone)
       .thenNothingHappened();
@@ -120,7 +125,7 @@ describe('order decider', () => {
     given(orderDecider, [placed, paid, confirmed, cancelled('MEETUP_CANCELLED')])
       .when(refund)
       .then([refunded]);
-    given(orderDecider, [placed, paid, confirmed, cancelled('MEETUP_CANCELLED'), refunded])
+    given(orderDecider, [placed, paid, confirmed, cancelled('MEETUP_CANCELLED', true), refunded])
       .when(refund)
       .thenNothingHappened();
     given(orderDecider, [placed, cancelled('EXPIRED')])

@@ -78,9 +78,17 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
     }
     if (state.status === 'NONE') throw orderNotFound(command.orderId);
     const { orderId } = state;
+    const { meetupId, quantity, amountCents } = state;
     const cancel = (reason: CancellationReason): OrderEvent => ({
       type: 'OrderCancelled',
-      data: { orderId, reason },
+      data: {
+        orderId,
+        meetupId,
+        reason,
+        quantity,
+        amountCents,
+        afterConfirmation: state.status === 'CONFIRMED',
+      },
     });
     const pending = state.status === 'PENDING';
     switch (command.type) {
@@ -102,7 +110,12 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
           : [];
       case 'ConfirmOrder':
         return pending && state.paid
-          ? [{ type: 'OrderConfirmed', data: { orderId, tickets: ticketCodes(orderId, state.quantity) } }]
+          ? [
+              {
+                type: 'OrderConfirmed',
+                data: { orderId, meetupId, quantity, amountCents, tickets: ticketCodes(orderId, quantity) },
+              },
+            ]
           : [];
       case 'CancelOrder':
         if (command.reason === 'EXPIRED') return pending ? [cancel('EXPIRED')] : [];

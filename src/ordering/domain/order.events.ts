@@ -35,8 +35,22 @@ export type PaymentDeclined = DomainEvent<
   'PaymentDeclined',
   { orderId: string; reason: 'PAYMENT_DECLINED' | 'PAYMENT_TIMEOUT' }
 >;
-export type OrderConfirmed = DomainEvent<'OrderConfirmed', { orderId: string; tickets: string[] }>;
-export type OrderCancelled = DomainEvent<'OrderCancelled', { orderId: string; reason: CancellationReason }>;
+export type OrderConfirmed = DomainEvent<
+  'OrderConfirmed',
+  { orderId: string; meetupId: string; quantity: number; amountCents: number; tickets: string[] }
+>;
+export type OrderCancelled = DomainEvent<
+  'OrderCancelled',
+  {
+    orderId: string;
+    meetupId: string;
+    reason: CancellationReason;
+    quantity: number;
+    amountCents: number;
+    /** The order had been confirmed: its tickets are void and its sale undone. */
+    afterConfirmation: boolean;
+  }
+>;
 export type PaymentRefunded = DomainEvent<'PaymentRefunded', { orderId: string; refundId: string }>;
 
 export type OrderEvent =
