@@ -28,13 +28,14 @@ const released = (orderId: string, quantity: number): MeetupEvent => ({
 });
 const confirmed = (orderId: string, quantity: number): OrderEvent => ({
   type: 'OrderConfirmed',
-  data: { orderId, meetupId, quantity, amountCents: quantity * 500, tickets: [] },
+  data: { orderId, meetupId, buyerId: 'buyer-1', quantity, amountCents: quantity * 500, tickets: [] },
 });
 const cancelled = (orderId: string, quantity: number, afterConfirmation: boolean): OrderEvent => ({
   type: 'OrderCancelled',
   data: {
     orderId,
     meetupId,
+    buyerId: 'buyer-1',
     reason: 'MEETUP_CANCELLED',
     quantity,
     amountCents: quantity * 500,

@@ -5,6 +5,7 @@ import { ReactorHost } from '../eventsourcing/subscriptions/reactor-host';
 import { APP_CONFIG, MONGO_DB } from '../eventsourcing/tokens';
 import { Mailer, MAILER } from './mail/mailer';
 import { NOTIFICATION_TRIGGERS, NotificationsHandler } from './notifications.handler';
+import { Recipients } from './recipients';
 import { SentEmails } from './sent-emails';
 
 export const NOTIFICATIONS_SUBSCRIPTION = 'reactor:notifications';
@@ -27,7 +28,7 @@ export class NotificationsReactor implements OnApplicationBootstrap {
     if (this.config.role === 'api') return;
     const sentEmails = new SentEmails(this.db);
     await sentEmails.prepare();
-    const handler = new NotificationsHandler(sentEmails, this.mailer);
+    const handler = new NotificationsHandler(sentEmails, new Recipients(this.db), this.mailer);
     await this.reactors.start(NOTIFICATIONS_SUBSCRIPTION, NOTIFICATION_TRIGGERS, (events) =>
       handler.handle(events),
     );

@@ -12,6 +12,7 @@ import { UserForgotten, UserRegistered, userEventSchemas } from '../../src/ident
 import { Mailer, OutgoingEmail } from '../../src/notifications/mail/mailer';
 import { messageIdFor } from '../../src/notifications/message-ids';
 import { NotificationsHandler } from '../../src/notifications/notifications.handler';
+import { Recipients } from '../../src/notifications/recipients';
 import { NOTIFICATIONS_SUBSCRIPTION } from '../../src/notifications/notifications.reactor';
 import { SENT_EMAILS, SentEmailDocument, SentEmails } from '../../src/notifications/sent-emails';
 import { openEventStore } from '../support/eventstore';
@@ -91,7 +92,7 @@ async function openUserStores(serializerFor: (db: Db) => EventSerializer) {
       return (await append(userId, event)).position;
     },
     reactor(mailer: Mailer): SubscriptionRunner {
-      const handler = new NotificationsHandler(new SentEmails(db), mailer);
+      const handler = new NotificationsHandler(new SentEmails(db), new Recipients(db), mailer);
       return new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
         name: NOTIFICATIONS_SUBSCRIPTION,
         handle: (events) => handler.handle(events),
@@ -245,7 +246,7 @@ describe('notifications reactor', () => {
       const batch = [...(await users.eventsOf(first.userId)), ...(await users.eventsOf(second.userId))];
       const flaky = new RecordingMailer();
       flaky.refuse = (message) => message.userId === second.userId;
-      const handler = new NotificationsHandler(new SentEmails(db), flaky);
+      const handler = new NotificationsHandler(new SentEmails(db), new Recipients(db), flaky);
 
       await expect(handler.handle(batch)).rejects.toThrow('451 try again later');
       await expect(handler.handle(batch)).rejects.toThrow('451 try again later');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END } from '@eventstore/db-client';
 import { useTestApp } from '../support/app';
-import { signUp, TestUser } from '../support/identity';
+import { ADMIN_ENV, logInAsAdmin, signUp, TestUser } from '../support/identity';
 import { CANCEL, inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
 import { readAllOf, waitFor } from '../support/read';
 
@@ -117,7 +117,7 @@ describe('ordering tickets', () => {
 });
 
 describe('order fulfilment', () => {
-  const app = useTestApp({ PAYMENT_TIMEOUT_MS: '300', ORDER_PAYMENT_TIMEOUT_SECONDS: '600' });
+  const app = useTestApp({ ...ADMIN_ENV, PAYMENT_TIMEOUT_MS: '300', ORDER_PAYMENT_TIMEOUT_SECONDS: '600' });
   let organiser: TestUser;
   let buyer: TestUser;
 
@@ -218,6 +218,27 @@ describe('order fulfilment', () => {
     expect(order).toMatchObject({ status: 'CANCELLED', reason: 'MEETUP_CANCELLED' });
     expect(order.history.filter((step: { type: string }) => step.type === 'PaymentRefunded')).toHaveLength(1);
     await waitFor(async () => (await seatsOf(meetupId)) === 5);
+  });
+
+  it('e-mails the buyer once on each confirmation and cancellation, tickets and refund included', async () => {
+    const admin = await logInAsAdmin(app);
+    const SENT = `query ($to: String) { sentEmails(to: $to, first: 100) { edges { node { subject text } } } }`;
+    const sent = async () =>
+      (await app.gql(SENT, { to: buyer.email }, admin.headers)).data!.sentEmails.edges.map(
+        (e: { node: { subject: string; text: string } }) => e.node,
+      ) as { subject: string; text: string }[];
+    const meetupId = await schedule(5);
+    const id = await place(meetupId, 'tok_ok');
+    const { tickets } = await settled(id);
+    await app.gql(CANCEL, { input: { meetupId, reason: 'Flood' } }, organiser.headers);
+    const about = async () => (await sent()).filter((mail) => mail.text.includes(id));
+    await waitFor(async () => (await about()).length === 2, 10_000);
+    const [cancellation, confirmation] = await about();
+    expect(confirmation.subject).toBe('Your tickets');
+    for (const code of tickets) expect(confirmation.text).toContain(code);
+    expect(cancellation.subject).toBe('Your order is cancelled');
+    expect(cancellation.text).toContain('the meetup was cancelled');
+    expect(cancellation.text).toContain('refunded');
   });
 });
 

@@ -24,7 +24,7 @@ const placed: OrderEvent = {
   },
 };
 const paid: OrderEvent = { type: 'PaymentAuthorized', data: { orderId, authorizationId: 'auth-1' } };
-const sale = { meetupId: 'meetup-1', quantity: 2, amountCents: 3000 };
+const sale = { meetupId: 'meetup-1', buyerId: buyer.userId, quantity: 2, amountCents: 3000 };
 const confirmed: OrderEvent = {
   type: 'OrderConfirmed',
   data: { orderId, ...sale, tickets: ticketCodes(orderId, 2) },

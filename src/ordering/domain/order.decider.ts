@@ -78,12 +78,13 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
     }
     if (state.status === 'NONE') throw orderNotFound(command.orderId);
     const { orderId } = state;
-    const { meetupId, quantity, amountCents } = state;
+    const { meetupId, buyerId, quantity, amountCents } = state;
     const cancel = (reason: CancellationReason): OrderEvent => ({
       type: 'OrderCancelled',
       data: {
         orderId,
         meetupId,
+        buyerId,
         reason,
         quantity,
         amountCents,
@@ -113,7 +114,14 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
           ? [
               {
                 type: 'OrderConfirmed',
-                data: { orderId, meetupId, quantity, amountCents, tickets: ticketCodes(orderId, quantity) },
+                data: {
+                  orderId,
+                  meetupId,
+                  buyerId,
+                  quantity,
+                  amountCents,
+                  tickets: ticketCodes(orderId, quantity),
+                },
               },
             ]
           : [];

@@ -37,13 +37,21 @@ export type PaymentDeclined = DomainEvent<
 >;
 export type OrderConfirmed = DomainEvent<
   'OrderConfirmed',
-  { orderId: string; meetupId: string; quantity: number; amountCents: number; tickets: string[] }
+  {
+    orderId: string;
+    meetupId: string;
+    buyerId: string;
+    quantity: number;
+    amountCents: number;
+    tickets: string[];
+  }
 >;
 export type OrderCancelled = DomainEvent<
   'OrderCancelled',
   {
     orderId: string;
     meetupId: string;
+    buyerId: string;
     reason: CancellationReason;
     quantity: number;
     amountCents: number;
