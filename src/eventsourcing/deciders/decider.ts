@@ -1,3 +1,5 @@
+import type { SnapshotPolicy } from './snapshots';
+
 /**
  * An aggregate as a decider: plain state and pure functions, no framework and no I/O.
  * Rehydrating is `events.reduce(evolve, initialState)`; `decide` returns the new events (none
@@ -9,6 +11,8 @@
  */
 export interface Decider<State, Command extends { type: string }, Event extends DomainEvent> {
   initialState: State;
+  /** Long streams are decided from a snapshot of their state and the events after it. */
+  snapshot?: SnapshotPolicy;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): Event[];
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   EventStoreDBClient,
   NO_STREAM,
+  START,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
@@ -12,6 +13,7 @@ import { CodedError } from './coded-error';
 import { ConcurrencyConflictError, WrongExpectedRevisionError } from './command-errors';
 import { Decider, DomainEvent } from './decider';
 import { IdempotencyClaim, IdempotencyKeys } from './idempotency-keys';
+import { Snapshots } from './snapshots';
 
 /** A stream's folded state at a revision. */
 interface StreamState<State> {
@@ -20,6 +22,8 @@ interface StreamState<State> {
   /** -1 when the stream does not exist yet. */
   revision: bigint;
   lastPosition: bigint;
+  /** Events folded since the last snapshot (or since the start). */
+  sinceSnapshot: number;
 }
 
 /** How many streams' states are kept between commands. */
@@ -43,6 +47,7 @@ const KEPT_STREAMS = 10_000;
 export class EventSourcedRepository {
   private readonly kept = new Map<string, StreamState<unknown>>();
   private readonly idempotencyKeys: IdempotencyKeys;
+  private readonly snapshots: Snapshots;
 
   private readonly maxAttempts: number;
 
@@ -52,6 +57,7 @@ export class EventSourcedRepository {
     options: { fingerprintKey: string; maxAttempts?: number },
   ) {
     this.idempotencyKeys = new IdempotencyKeys(client, serializer, options.fingerprintKey);
+    this.snapshots = new Snapshots(client);
     this.maxAttempts = options.maxAttempts ?? 10;
   }
 
@@ -83,7 +89,7 @@ export class EventSourcedRepository {
     streamId: string,
     decider: Decider<State, Command, Event>,
   ): Promise<{ state: State; revision: bigint }> {
-    const { stream } = await this.load(streamId, decider, '');
+    const { stream } = await this.load(streamId, decider, '', true);
     return { state: stream.state, revision: stream.revision };
   }
 
@@ -94,8 +100,11 @@ export class EventSourcedRepository {
     context: CommandContext,
     claim: IdempotencyClaim,
   ): Promise<CommandResult> {
+    // A command id seen before may be a repeat whose events are older than the snapshot: only a
+    // read of the whole stream finds them.
+    const fromSnapshot = decider.snapshot !== undefined && (await claim.verify()) === undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const { stream, repeated } = await this.load(streamId, decider, context.commandId);
+      const { stream, repeated } = await this.load(streamId, decider, context.commandId, fromSnapshot);
       if (repeated) {
         await claim.verify();
         return repeated;
@@ -142,7 +151,7 @@ export class EventSourcedRepository {
     const base: StreamState<State> =
       kept?.decider === decider
         ? kept
-        : { decider, state: decider.initialState, revision: -1n, lastPosition: -1n };
+        : { decider, state: decider.initialState, revision: -1n, lastPosition: -1n, sinceSnapshot: 0 };
     if (context.expectedRevision !== undefined && context.expectedRevision !== base.revision) return;
     let events: Event[];
     try {
@@ -180,7 +189,18 @@ export class EventSourcedRepository {
       if (ownEvents) {
         const decider = base.decider as Decider<State, { type: string }, Event>;
         const state = events.reduce(decider.evolve, base.state);
-        this.keep(streamId, { decider, state, revision: result.revision, lastPosition: result.position });
+        const kept = {
+          decider,
+          state,
+          revision: result.revision,
+          lastPosition: result.position,
+          sinceSnapshot: base.sinceSnapshot + events.length,
+        };
+        if (decider.snapshot && kept.sinceSnapshot >= decider.snapshot.every) {
+          await this.snapshots.save(streamId, decider.snapshot, kept);
+          kept.sinceSnapshot = 0;
+        }
+        this.keep(streamId, kept);
       } else {
         this.kept.delete(streamId);
       }
@@ -205,17 +225,24 @@ export class EventSourcedRepository {
     streamId: string,
     decider: Decider<State, Command, Event>,
     commandId: string,
+    fromSnapshot: boolean,
   ): Promise<{ stream: StreamState<State>; repeated?: CommandResult }> {
+    const snapshot =
+      fromSnapshot && decider.snapshot
+        ? await this.snapshots.load<State>(streamId, decider.snapshot)
+        : undefined;
     const stream: StreamState<State> = {
       decider,
-      state: decider.initialState,
-      revision: -1n,
-      lastPosition: -1n,
+      state: snapshot?.state ?? decider.initialState,
+      revision: snapshot?.revision ?? -1n,
+      lastPosition: snapshot?.lastPosition ?? -1n,
+      sinceSnapshot: 0,
     };
     let repeated: CommandResult | undefined;
     const events: RecordedDomainEvent[] = [];
+    const fromRevision = snapshot ? snapshot.revision + 1n : START;
     try {
-      for await (const resolved of this.client.readStream(streamId)) {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision })) {
         stream.revision = resolved.event!.revision;
         stream.lastPosition = resolved.event!.position?.commit ?? -1n;
         const event = this.serializer.deserialize(resolved);
@@ -224,6 +251,7 @@ export class EventSourcedRepository {
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
+    stream.sinceSnapshot = events.length;
     for (const event of await this.serializer.reveal(events)) {
       stream.state = decider.evolve(stream.state, event as unknown as Event);
       if (event.metadata.commandId === commandId) {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AllStreamResolvedEvent, EventStoreDBClient, eventTypeFilter, START } from '@eventstore/db-client';
 import { COMMAND_ACCEPTED } from '../deciders/idempotency-keys';
+import { SNAPSHOT } from '../deciders/snapshots';
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { AllPosition, CheckpointStore } from './checkpoint-store';
@@ -38,8 +39,8 @@ export interface SubscriptionRunnerOptions {
   log?: (message: string) => void;
 }
 
-/** Domain events only: neither the server's own (`$…`) nor the command records of IdempotencyKeys. */
-const DOMAIN_EVENTS = eventTypeFilter({ regex: `^(?!\\$|${COMMAND_ACCEPTED}$)` });
+/** Domain events only: not the server's own (`$…`), the command records of IdempotencyKeys, nor snapshots. */
+const DOMAIN_EVENTS = eventTypeFilter({ regex: `^(?!\\$|${COMMAND_ACCEPTED}$|${SNAPSHOT}$)` });
 
 interface Pending {
   event: RecordedDomainEvent | undefined;

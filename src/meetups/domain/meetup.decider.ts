@@ -33,6 +33,8 @@ export const seatsAvailable = (state: ScheduledMeetup): number => state.capacity
 
 export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
   initialState: { status: 'NONE' },
+  // A popular meetup's stream grows by two events an order.
+  snapshot: { version: 1, every: 500 },
 
   evolve(state, event) {
     if (event.type === 'MeetupScheduled') {
