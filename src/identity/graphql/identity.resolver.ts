@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, ArgsType, Context, Field, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString } from 'class-validator';
+import { Args, ArgsType, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Db } from 'mongodb';
 import { ACTIVE, ActiveUserDocument, usersProjection } from '../../../projections/users.projection';
 import { aggregateIdFor } from '../../eventsourcing/event-store/deterministic-ids';
 import { MONGO_DB } from '../../eventsourcing/tokens';
 import { CommandResultType } from '../../graphql/command-result.type';
+import { ConsistentWith } from '../../graphql/consistent-with';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
 import { Authenticated, Public } from '../auth/auth.decorators';
@@ -31,9 +31,7 @@ import { SessionType, UserType } from './user.type';
 
 @ArgsType()
 class MeArgs {
-  @Field({ nullable: true, description: 'A `position` from a mutation: wait until this view includes it.' })
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 

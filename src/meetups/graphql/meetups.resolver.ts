@@ -1,6 +1,6 @@
 import { Args, ArgsType, Context, Field, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
 import { meetupCatalogProjection } from '../../../projections/meetup-catalog.projection';
@@ -9,6 +9,7 @@ import { CommandInput } from '../../graphql/command-input';
 import { CommandResultType } from '../../graphql/command-result.type';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
+import { ConsistentWith } from '../../graphql/consistent-with';
 import { PageArgs } from '../../graphql/page-args';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { Actor } from '../../identity/domain/role';
@@ -24,20 +25,13 @@ import {
 } from './meetup.inputs';
 import { MeetupConnection, MeetupType } from './meetup.type';
 
-const CONSISTENT_WITH = {
-  nullable: true,
-  description: 'A `position` from a mutation: wait until this view includes it (or fail with STALE_READ).',
-};
-
 @ArgsType()
 class MeetupArgs {
   @Field(() => ID)
   @IsNormalisedUuid()
   id!: string;
 
-  @Field(CONSISTENT_WITH)
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 
@@ -49,9 +43,7 @@ class MeetupsArgs extends PageArgs {
   @Type(() => MeetupsFilter)
   filter?: MeetupsFilter;
 
-  @Field(CONSISTENT_WITH)
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 

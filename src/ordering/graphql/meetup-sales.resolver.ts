@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, ArgsType, Context, Field, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString } from 'class-validator';
 import { Db } from 'mongodb';
 import { MeetupSalesDocument, meetupSalesProjection } from '../../../projections/meetup-sales.projection';
 import { DomainError } from '../../eventsourcing/deciders/domain-error';
 import { MONGO_DB } from '../../eventsourcing/tokens';
+import { ConsistentWith } from '../../graphql/consistent-with';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { GraphQLRequestContext } from '../../graphql/request-context';
 import { IsNormalisedUuid } from '../../graphql/uuid';
@@ -35,9 +35,7 @@ class MeetupSalesArgs {
   @IsNormalisedUuid()
   meetupId!: string;
 
-  @Field({ nullable: true, description: 'A `position` from a mutation: wait until this view includes it.' })
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, ArgsType, Context, Field, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString } from 'class-validator';
 import { ordersProjection } from '../../../projections/orders.projection';
 import { aggregateIdFor } from '../../eventsourcing/event-store/deterministic-ids';
 import { CommandResultType } from '../../graphql/command-result.type';
+import { ConsistentWith } from '../../graphql/consistent-with';
 import { PageArgs } from '../../graphql/page-args';
 import { ReadConsistency } from '../../graphql/read-consistency';
 import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
@@ -16,28 +16,19 @@ import { CancelOrderInput, PlaceOrderInput } from './order.inputs';
 import { OrderConnection, OrderType } from './order.type';
 import { OrdersReader } from './orders.reader';
 
-const CONSISTENT_WITH = {
-  nullable: true,
-  description: 'A `position` from a mutation: wait until this view includes it (or fail with STALE_READ).',
-};
-
 @ArgsType()
 class OrderArgs {
   @Field(() => ID)
   @IsNormalisedUuid()
   id!: string;
 
-  @Field(CONSISTENT_WITH)
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 
 @ArgsType()
 class MyOrdersArgs extends PageArgs {
-  @Field(CONSISTENT_WITH)
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 
