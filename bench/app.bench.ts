@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
@@ -14,10 +11,10 @@ import { toStreamId } from '../src/meetups/domain/meetup.stream';
 import { ProjectionEngine } from '../src/eventsourcing/projections/projection-engine';
 import { CheckpointStore } from '../src/eventsourcing/subscriptions/checkpoint-store';
 import { SubscriptionRunner } from '../src/eventsourcing/subscriptions/subscription-runner';
-import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { meetupDecider } from '../src/meetups/domain/meetup.decider';
 import { Actor } from '../src/identity/domain/role';
 import { meetupEventSchemas } from '../src/meetups/domain/meetup.events';
+import { spawnStores } from './embedded-stores';
 import { graphql } from './graphql-client';
 import { benchConfig, signUpOrganiser } from './identity';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
@@ -51,20 +48,8 @@ const contextFor = () => {
  * HTTP from this process.
  */
 export async function benchApp(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-app-'));
-  const root = join(__dirname, '../src/embedded');
-  const eventStore = await spawnEmbeddedServer(join(root, 'eventstore/cli.js'), [
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'es'),
-  ]);
-  const mongoServer = await spawnEmbeddedServer(join(root, 'mongodb/cli.js'), [
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'mongo'),
-  ]);
+  const stores = await spawnStores('app');
+  const { eventStore, mongo: mongoServer } = stores;
   const config = { ...benchConfig(), eventStoreUrl: eventStore.url, mongoUrl: mongoServer.url };
   const app = await startApp(config, { logger: false });
   const url = app.url!;
@@ -248,9 +233,7 @@ export async function benchApp(): Promise<void> {
     await app.close();
     await client.dispose();
     await mongo.close();
-    await eventStore.stop();
-    await mongoServer.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stores.stop();
   }
 }
 

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -10,10 +7,10 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
 import { coreModule, GRAPHQL_EDGE_PROVIDERS, Infrastructure } from '../src/app.module';
 import { startApp } from '../src/app';
-import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { requestContext } from '../src/graphql/request-context';
 import { IdentityModule } from '../src/identity/identity.module';
 import { MeetupsModule } from '../src/meetups/meetups.module';
+import { spawnStores } from './embedded-stores';
 import { graphql } from './graphql-client';
 import { benchConfig, signUpOrganiser } from './identity';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
@@ -79,20 +76,8 @@ async function measure(url: string, headers: Record<string, string>): Promise<Fi
 
 /** Mercurius against Apollo Server on the same command and query paths, same stores. */
 export async function benchGraphQLDriver(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-driver-'));
-  const root = join(__dirname, '../src/embedded');
-  const es = await spawnEmbeddedServer(join(root, 'eventstore/cli.js'), [
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'es'),
-  ]);
-  const mongo = await spawnEmbeddedServer(join(root, 'mongodb/cli.js'), [
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'db'),
-  ]);
+  const stores = await spawnStores('driver');
+  const { eventStore: es, mongo } = stores;
   const config = { ...benchConfig(), eventStoreUrl: es.url, mongoUrl: mongo.url };
   // One organiser for both drivers: the same stores and secrets accept its token in either.
   let organiser: Record<string, string> | undefined;
@@ -137,9 +122,7 @@ export async function benchGraphQLDriver(): Promise<void> {
       }
     }
   } finally {
-    await es.stop();
-    await mongo.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stores.stop();
   }
 }
 

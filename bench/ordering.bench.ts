@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
 import { MongoClient } from 'mongodb';
 import { ordersProjection } from '../projections/orders.projection';
 import { startApp } from '../src/app';
-import { spawnEmbeddedServer } from '../src/embedded/embedded-process';
 import { EventSourcedRepository } from '../src/eventsourcing/deciders/event-sourced-repository';
 import { EventSchemaRegistry } from '../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../src/eventsourcing/event-store/event-serializer';
 import { meetupDecider } from '../src/meetups/domain/meetup.decider';
 import { MeetupEvent, meetupEventSchemas } from '../src/meetups/domain/meetup.events';
+import { spawnStores } from './embedded-stores';
 import { graphql } from './graphql-client';
 import { benchConfig, signUpOrganiser } from './identity';
 import { fmt, nowMs, report, runConcurrently, summarise } from './stats';
@@ -33,25 +30,11 @@ export async function benchOrdering(): Promise<void> {
 }
 
 async function withStores(run: (eventStoreUrl: string, mongoUrl: string) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-ordering-'));
-  const root = join(__dirname, '../src/embedded');
-  const eventStore = await spawnEmbeddedServer(join(root, 'eventstore/cli.js'), [
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'es'),
-  ]);
-  const mongo = await spawnEmbeddedServer(join(root, 'mongodb/cli.js'), [
-    '--port',
-    '0',
-    '--data',
-    join(dataDir, 'mongo'),
-  ]);
+  const stores = await spawnStores('ordering');
   try {
-    await run(eventStore.url, mongo.url);
+    await run(stores.eventStore.url, stores.mongo.url);
   } finally {
-    await eventStore.stop();
-    await mongo.stop();
+    await stores.stop();
   }
 }
 
