@@ -1,5 +1,6 @@
 import type { ProjectionDefinition } from '../src/eventsourcing/projections/projection-definition';
 import type { OrderStatus } from '../src/ordering/domain/order.decider';
+import { ORDER_EVENT_TYPES } from '../src/ordering/domain/order.events';
 import type { CancellationReason, OrderEvent } from '../src/ordering/domain/order.events';
 
 /** Orders as their buyers follow them: by id, and a buyer's own, newest first. */
@@ -30,15 +31,7 @@ export const ordersProjection: ProjectionDefinition<OrderDocument, OrderEvent> =
     { key: { buyerId: 1, placedAt: -1, _id: -1 }, name: 'by_buyer' },
     { key: { meetupId: 1, status: 1 }, name: 'by_meetup' },
   ],
-  handles: [
-    'OrderPlaced',
-    'SeatsRejected',
-    'PaymentAuthorized',
-    'PaymentDeclined',
-    'OrderConfirmed',
-    'OrderCancelled',
-    'PaymentRefunded',
-  ],
+  handles: ORDER_EVENT_TYPES,
   documentId: (event) => event.data.orderId,
   apply(document, event) {
     const revision = Number(event.revision);

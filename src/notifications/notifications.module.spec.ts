@@ -8,7 +8,7 @@ import { EmbeddedEventStore, startEventStoreServer } from '../embedded/eventstor
 import { EmbeddedMongoServer, startMongoServer } from '../embedded/mongodb/mongo-server';
 import { EventSerializer } from '../eventsourcing/event-store/event-serializer';
 import { EventsourcingModule } from '../eventsourcing/eventsourcing.module';
-import { UserRegistered, userEventSchemas } from '../identity/domain/user.events';
+import { userEventSchemas } from '../identity/domain/user.events';
 import { SentEmailsResolver } from './graphql/sent-emails.resolver';
 import { MAILER, Mailer } from './mail/mailer';
 import { NotificationsModule } from './notifications.module';
@@ -16,6 +16,7 @@ import { ReactorHost } from '../eventsourcing/subscriptions/reactor-host';
 import { NOTIFICATIONS_SUBSCRIPTION } from './notifications.reactor';
 import { SENT_EMAILS, SentEmailDocument } from './sent-emails';
 import { startSmtpServer } from '../../test/support/smtp-server';
+import { registerUser } from '../../test/support/user-events';
 
 describe('NotificationsModule', () => {
   let eventStore: EmbeddedEventStore | undefined;
@@ -54,26 +55,7 @@ describe('NotificationsModule', () => {
     return app;
   }
 
-  async function register(serializer: EventSerializer): Promise<{ userId: string; position: bigint }> {
-    const userId = randomUUID();
-    const event: UserRegistered = {
-      type: 'UserRegistered',
-      data: {
-        userId,
-        emailKey: randomUUID(),
-        email: `${userId}@example.org`,
-        displayName: 'Ada',
-        role: 'ATTENDEE',
-        passwordHash: 'not-a-real-hash',
-      },
-    };
-    const commandId = randomUUID();
-    const context = { commandId, correlationId: commandId, causationId: commandId };
-    const streamId = `user-${userId}`;
-    const events = serializer.serialize(streamId, await serializer.seal([event]), context);
-    const result = await client.appendToStream(streamId, events);
-    return { userId, position: result.position!.commit };
-  }
+  const register = (serializer: EventSerializer) => registerUser(client, serializer);
 
   it('sends on the worker role and lists on the api role; without SMTP_URL e-mails are only recorded', async () => {
     const worker = await boot('worker');

@@ -18,6 +18,7 @@ import { SENT_EMAILS, SentEmailDocument, SentEmails } from '../../src/notificati
 import { openEventStore } from '../support/eventstore';
 import { openMongo } from '../support/mongo';
 import { waitFor } from '../support/read';
+import { appendUserEvent, registerUser } from '../support/user-events';
 
 /** Records every attempt; refuses (as a failing mail server would) those `refuse` picks. */
 class RecordingMailer implements Mailer {
@@ -50,34 +51,12 @@ async function openUserStores(serializerFor: (db: Db) => EventSerializer) {
   const { client } = eventStore;
   const { db } = mongo;
   const serializer = serializerFor(db);
-  const append = async (userId: string, event: DomainEvent) => {
-    const streamId = `user-${userId}`;
-    const commandId = randomUUID();
-    const context = { commandId, correlationId: commandId, causationId: commandId };
-    const [sealed] = await serializer.seal([event]);
-    const events = serializer.serialize(streamId, [sealed], context);
-    const result = await client.appendToStream(streamId, events);
-    return { eventId: events[0].id, position: result.position!.commit };
-  };
+  const append = (userId: string, event: DomainEvent) => appendUserEvent(client, serializer, userId, event);
   return {
     client,
     db,
-    async register(data: Partial<UserRegistered['data']> = {}): Promise<Registration> {
-      const userId = randomUUID();
-      const event: UserRegistered = {
-        type: 'UserRegistered',
-        data: {
-          userId,
-          emailKey: randomUUID(),
-          email: `${userId}@example.org`,
-          displayName: 'Ada',
-          role: 'ATTENDEE',
-          passwordHash: 'not-a-real-hash',
-          ...data,
-        },
-      };
-      return { userId, ...(await append(userId, event)) };
-    },
+    register: (data: Partial<UserRegistered['data']> = {}): Promise<Registration> =>
+      registerUser(client, serializer, data),
     /** The user's events as a subscription hands them over. */
     async eventsOf(userId: string): Promise<RecordedDomainEvent[]> {
       const events: RecordedDomainEvent[] = [];
