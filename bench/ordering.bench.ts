@@ -71,9 +71,12 @@ async function measureLongStream(client: EventStoreDBClient): Promise<void> {
   for (let i = 0; i < SEAT_EVENTS / 2; i++) {
     const orderId = randomUUID();
     history.push({ type: 'SeatsReserved', data: { meetupId, orderId, quantity: 1 } });
-    // Most orders are confirmed and keep their seat; one in ten is released.
-    if (i % 10 === 0) history.push({ type: 'SeatsReleased', data: { meetupId, orderId, quantity: 1 } });
-    else history.push({ type: 'SeatsReserved', data: { meetupId, orderId: randomUUID(), quantity: 1 } });
+    // Most orders are confirmed and their seat sold; one in ten is released.
+    history.push(
+      i % 10 === 0
+        ? { type: 'SeatsReleased', data: { meetupId, orderId, quantity: 1, sold: false } }
+        : { type: 'SeatsSold', data: { meetupId, orderId, quantity: 1 } },
+    );
   }
   for (let at = 0; at < history.length; at += 1000) {
     const events = serializer.serialize(streamId, history.slice(at, at + 1000), context());

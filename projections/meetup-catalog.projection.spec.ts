@@ -80,10 +80,10 @@ describe('meetup catalog projection', () => {
       type: 'SeatsReserved' | 'SeatsReleased',
       orderId: string,
       quantity: number,
-    ): MeetupEvent => ({
-      type,
-      data: { meetupId, orderId, quantity },
-    });
+    ): MeetupEvent =>
+      type === 'SeatsReserved'
+        ? { type, data: { meetupId, orderId, quantity } }
+        : { type, data: { meetupId, orderId, quantity, sold: false } };
     await spec
       .given(
         ...recordedEvents(streamId, [

@@ -35,6 +35,7 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
     'MeetupRescheduled',
     'MeetupCancelled',
     'SeatsReserved',
+    'SeatsSold',
     'SeatsReleased',
   ],
   documentId: (event) => event.data.meetupId,
@@ -63,6 +64,8 @@ export const meetupCatalogProjection: ProjectionDefinition<MeetupCatalogDocument
         return { ...document, status: 'CANCELLED', revision };
       case 'SeatsReserved':
         return { ...document, seatsTaken: document.seatsTaken + event.data.quantity, revision };
+      case 'SeatsSold':
+        return { ...document, revision };
       case 'SeatsReleased':
         return { ...document, seatsTaken: document.seatsTaken - event.data.quantity, revision };
       default: {

@@ -24,7 +24,7 @@ const reserved = (orderId: string, quantity: number): MeetupEvent => ({
 });
 const released = (orderId: string, quantity: number): MeetupEvent => ({
   type: 'SeatsReleased',
-  data: { meetupId, orderId, quantity },
+  data: { meetupId, orderId, quantity, sold: false },
 });
 const confirmed = (orderId: string, quantity: number): OrderEvent => ({
   type: 'OrderConfirmed',

@@ -20,6 +20,8 @@ import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { orderEventSchemas } from './ordering/domain/order.events';
+import { notificationEventSchemas } from './notifications/email-journal';
+import { fulfilmentEventSchemas } from './ordering/fulfilment/fulfilment.events';
 import { FulfilmentModule } from './ordering/fulfilment/fulfilment.module';
 import { OrderingModule } from './ordering/ordering.module';
 
@@ -49,7 +51,13 @@ export const coreModule = ({ config, client, db }: Infrastructure): DynamicModul
     config,
     client,
     db,
-    schemas: [...userEventSchemas, ...meetupEventSchemas, ...orderEventSchemas],
+    schemas: [
+      ...userEventSchemas,
+      ...meetupEventSchemas,
+      ...orderEventSchemas,
+      ...fulfilmentEventSchemas,
+      ...notificationEventSchemas,
+    ],
     projections,
   });
 

@@ -2,6 +2,7 @@ import { RecordedDomainEvent } from '../eventsourcing/event-store/event-metadata
 import type { UserForgotten, UserRegistered } from '../identity/domain/user.events';
 import type { OrderCancelled, OrderConfirmed } from '../ordering/domain/order.events';
 import { normaliseEmail } from '../identity/email-address';
+import { EmailJournal } from './email-journal';
 import { Mailer } from './mail/mailer';
 import { messageIdFor } from './message-ids';
 import { cancellationEmail, confirmationEmail } from './order-emails';
@@ -26,13 +27,15 @@ const isTrigger = (event: RecordedDomainEvent): event is RecordedTrigger => TRIG
  * What the notifications reactor does with a batch of events. Each e-mail is looked up in the
  * inbox (`sent_emails`) before it is sent and recorded there once sent, so a batch retried after
  * a failure, or a replay from the start, sends nothing twice. A failed send throws: the batch is
- * retried and what was already sent is skipped.
+ * retried and what was already sent is skipped. Every e-mail sent is also journalled in the
+ * event store (`EmailSent`), in the conversation of the event that called for it.
  */
 export class NotificationsHandler {
   constructor(
     private readonly sentEmails: SentEmails,
     private readonly recipients: Recipients,
     private readonly mailer: Mailer,
+    private readonly journal: EmailJournal,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -83,17 +86,19 @@ export class NotificationsHandler {
     { subject, text }: { subject: string; text: string },
   ): Promise<void> {
     const messageId = messageIdFor(event.eventId, userId);
-    if (await this.sentEmails.has(messageId)) return;
-    await this.mailer.send({ messageId, userId, to: email.trim(), subject, text });
-    await this.sentEmails.record({
-      _id: messageId,
-      eventId: event.eventId,
-      userId,
-      to: normaliseEmail(email),
-      subject,
-      text,
-      sentAt: this.now(),
-      transport: this.mailer.transport,
-    });
+    if (!(await this.sentEmails.has(messageId))) {
+      await this.mailer.send({ messageId, userId, to: email.trim(), subject, text });
+      await this.sentEmails.record({
+        _id: messageId,
+        eventId: event.eventId,
+        userId,
+        to: normaliseEmail(email),
+        subject,
+        text,
+        sentAt: this.now(),
+        transport: this.mailer.transport,
+      });
+    }
+    await this.journal.record(event, { messageId, userId, subject });
   }
 }

@@ -9,6 +9,8 @@ import { PersonalDataVault } from '../../src/eventsourcing/personal-data/persona
 import { CheckpointStore } from '../../src/eventsourcing/subscriptions/checkpoint-store';
 import { SubscriptionRunner } from '../../src/eventsourcing/subscriptions/subscription-runner';
 import { UserForgotten, UserRegistered, userEventSchemas } from '../../src/identity/domain/user.events';
+import { EventSourcedRepository } from '../../src/eventsourcing/deciders/event-sourced-repository';
+import { EmailJournal } from '../../src/notifications/email-journal';
 import { Mailer, OutgoingEmail } from '../../src/notifications/mail/mailer';
 import { messageIdFor } from '../../src/notifications/message-ids';
 import { NotificationsHandler } from '../../src/notifications/notifications.handler';
@@ -52,9 +54,13 @@ async function openUserStores(serializerFor: (db: Db) => EventSerializer) {
   const { db } = mongo;
   const serializer = serializerFor(db);
   const append = (userId: string, event: DomainEvent) => appendUserEvent(client, serializer, userId, event);
+  const journal = new EmailJournal(
+    new EventSourcedRepository(client, serializer, { fingerprintKey: 'test' }),
+  );
   return {
     client,
     db,
+    journal,
     register: (data: Partial<UserRegistered['data']> = {}): Promise<Registration> =>
       registerUser(client, serializer, data),
     /** The user's events as a subscription hands them over. */
@@ -71,7 +77,7 @@ async function openUserStores(serializerFor: (db: Db) => EventSerializer) {
       return (await append(userId, event)).position;
     },
     reactor(mailer: Mailer): SubscriptionRunner {
-      const handler = new NotificationsHandler(new SentEmails(db), new Recipients(db), mailer);
+      const handler = new NotificationsHandler(new SentEmails(db), new Recipients(db), mailer, journal);
       return new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
         name: NOTIFICATIONS_SUBSCRIPTION,
         handle: (events) => handler.handle(events),
@@ -225,7 +231,7 @@ describe('notifications reactor', () => {
       const batch = [...(await users.eventsOf(first.userId)), ...(await users.eventsOf(second.userId))];
       const flaky = new RecordingMailer();
       flaky.refuse = (message) => message.userId === second.userId;
-      const handler = new NotificationsHandler(new SentEmails(db), new Recipients(db), flaky);
+      const handler = new NotificationsHandler(new SentEmails(db), new Recipients(db), flaky, users.journal);
 
       await expect(handler.handle(batch)).rejects.toThrow('451 try again later');
       await expect(handler.handle(batch)).rejects.toThrow('451 try again later');

@@ -85,8 +85,8 @@ describe('snapshots of long streams', () => {
     const events = await readAllOf(client, streamId);
     expect(revision).toBe(BigInt(events.length - 1));
     const seats = state as ScheduledMeetup;
-    expect(seats.seatsTaken).toBe(1 + 300);
-    expect(Object.keys(seats.reservations)).toHaveLength(301);
+    expect(seats.seatsHeld).toBe(1 + 300);
+    expect(Object.keys(seats.held)).toHaveLength(301);
 
     // A repeat of a command from before the snapshot is still recognised, and answered as the first time.
     expect(

@@ -39,7 +39,7 @@ export interface CancelMeetup {
   reason: string;
 }
 
-/** Seats are reserved and released by the order process, for one order each. */
+/** Seats are reserved, sold and released by the order process, for one order each. */
 export interface ReserveSeats {
   type: 'ReserveSeats';
   meetupId: string;
@@ -47,10 +47,17 @@ export interface ReserveSeats {
   quantity: number;
   now: Date;
 }
+export interface SellSeats {
+  type: 'SellSeats';
+  meetupId: string;
+  orderId: string;
+}
 export interface ReleaseSeats {
   type: 'ReleaseSeats';
   meetupId: string;
   orderId: string;
+  /** Set for an order whose seats were sold: how many go back. */
+  soldQuantity?: number;
 }
 export type OrganiserCommand = PublishMeetup | RescheduleMeetup | CancelMeetup;
-export type MeetupCommand = ScheduleMeetup | OrganiserCommand | ReserveSeats | ReleaseSeats;
+export type MeetupCommand = ScheduleMeetup | OrganiserCommand | ReserveSeats | SellSeats | ReleaseSeats;

@@ -190,7 +190,7 @@ describe('meetup decider', () => {
     it('releases what an order holds, once, also on a cancelled meetup, and the seats are free again', () => {
       const released: MeetupEvent = {
         type: 'SeatsReleased',
-        data: { meetupId, orderId: orderA, quantity: 3 },
+        data: { meetupId, orderId: orderA, quantity: 3, sold: false },
       };
       given(meetupDecider, [small, published, reserved(orderA, 3)])
         .when(release(orderA))
@@ -204,6 +204,33 @@ describe('meetup decider', () => {
       given(meetupDecider, [small, published, reserved(orderA, 3), released])
         .when(reserve(orderB, 3))
         .then([reserved(orderB, 3)]);
+    });
+
+    it("sells a confirmed order's held seats once, and releases sold seats only when told how many", () => {
+      const sold: MeetupEvent = { type: 'SeatsSold', data: { meetupId, orderId: orderA, quantity: 3 } };
+      const sell = { type: 'SellSeats' as const, meetupId, orderId: orderA };
+      given(meetupDecider, [small, published, reserved(orderA, 3)])
+        .when(sell)
+        .then([sold]);
+      given(meetupDecider, [small, published, reserved(orderA, 3), sold])
+        .when(sell)
+        .thenNothingHappened();
+      given(meetupDecider, [small, published, reserved(orderA, 3), cancelled])
+        .when(sell)
+        .then([sold]);
+      // Sold seats stay taken.
+      given(meetupDecider, [small, published, reserved(orderA, 3), sold])
+        .when(reserve(orderB, 1))
+        .thenFails('SOLD_OUT');
+      given(meetupDecider, [small, published, reserved(orderA, 3), sold])
+        .when(release(orderA))
+        .thenNothingHappened();
+      given(meetupDecider, [small, published, reserved(orderA, 3), sold, cancelled])
+        .when({ ...release(orderA), soldQuantity: 3 })
+        .then([{ type: 'SeatsReleased', data: { meetupId, orderId: orderA, quantity: 3, sold: true } }]);
+      given(meetupDecider, [small, published, reserved(orderA, 3), sold])
+        .when({ ...release(orderA), soldQuantity: 4 })
+        .thenNothingHappened();
     });
   });
 });

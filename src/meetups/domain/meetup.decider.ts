@@ -1,6 +1,6 @@
 import { Decider } from '../../eventsourcing/deciders/decider';
 import { isAdmin } from '../../identity/domain/role';
-import { MeetupCommand, OrganiserCommand, ReleaseSeats, ReserveSeats } from './meetup.commands';
+import { MeetupCommand, OrganiserCommand, ReleaseSeats, ReserveSeats, SellSeats } from './meetup.commands';
 import {
   forbidden,
   invalidStart,
@@ -22,19 +22,24 @@ export interface ScheduledMeetup {
   capacity: number;
   ticketPriceCents: number;
   organizerId?: string;
-  /** Seats held by orders, by order id: reserved, and kept once sold. */
-  reservations: Record<string, number>;
-  seatsTaken: number;
+  /**
+   * Seats held by pending orders, by order id. A sold order's seats are only counted, so that the
+   * state of a meetup with many orders stays small enough to snapshot.
+   */
+  held: Record<string, number>;
+  seatsHeld: number;
+  seatsSold: number;
 }
 
 export type MeetupState = { status: 'NONE' } | ScheduledMeetup;
 
-export const seatsAvailable = (state: ScheduledMeetup): number => state.capacity - state.seatsTaken;
+export const seatsAvailable = (state: ScheduledMeetup): number =>
+  state.capacity - state.seatsHeld - state.seatsSold;
 
 export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
   initialState: { status: 'NONE' },
   // A popular meetup's stream grows by two events an order.
-  snapshot: { version: 1, every: 500 },
+  snapshot: { version: 2, every: 500 },
 
   evolve(state, event) {
     if (event.type === 'MeetupScheduled') {
@@ -46,8 +51,9 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
         capacity,
         ticketPriceCents,
         organizerId,
-        reservations: {},
-        seatsTaken: 0,
+        held: {},
+        seatsHeld: 0,
+        seatsSold: 0,
       };
     }
     if (state.status === 'NONE') return state;
@@ -58,17 +64,24 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
         return { ...state, startsAt: event.data.startsAt };
       case 'MeetupCancelled':
         return { ...state, status: 'CANCELLED' };
-      // The reservations are extended in place: copying them for each of a long stream's events
+      // The held seats are changed in place: copying them for each of a long stream's events
       // would make folding it quadratic (see Decider: a folded state is never used again).
       case 'SeatsReserved': {
         const { orderId, quantity } = event.data;
-        state.reservations[orderId] = quantity;
-        return { ...state, seatsTaken: state.seatsTaken + quantity };
+        state.held[orderId] = quantity;
+        return { ...state, seatsHeld: state.seatsHeld + quantity };
+      }
+      case 'SeatsSold': {
+        const { orderId, quantity } = event.data;
+        delete state.held[orderId];
+        return { ...state, seatsHeld: state.seatsHeld - quantity, seatsSold: state.seatsSold + quantity };
       }
       case 'SeatsReleased': {
-        const released = state.reservations[event.data.orderId] ?? 0;
-        delete state.reservations[event.data.orderId];
-        return { ...state, seatsTaken: state.seatsTaken - released };
+        const { orderId, quantity, sold } = event.data;
+        delete state.held[orderId];
+        return sold
+          ? { ...state, seatsSold: state.seatsSold - quantity }
+          : { ...state, seatsHeld: state.seatsHeld - quantity };
       }
       default: {
         const unhandled: never = event;
@@ -98,6 +111,8 @@ export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
     switch (command.type) {
       case 'ReserveSeats':
         return reserveSeats(command, state);
+      case 'SellSeats':
+        return sellSeats(command, state);
       case 'ReleaseSeats':
         return releaseSeats(command, state);
       default:
@@ -139,7 +154,7 @@ function decideAsOrganiser(command: OrganiserCommand, state: ScheduledMeetup): M
 /** An order's seats, once: a meetup is never oversold, since every reservation is decided on its stream. */
 function reserveSeats(command: ReserveSeats, state: ScheduledMeetup): MeetupEvent[] {
   const { meetupId, orderId, quantity } = command;
-  if (state.reservations[orderId] !== undefined) return [];
+  if (state.held[orderId] !== undefined) return [];
   if (state.status === 'CANCELLED') throw meetupCancelled(meetupId);
   if (state.status === 'DRAFT') throw meetupNotPublished(meetupId);
   if (Date.parse(state.startsAt) <= command.now.getTime()) throw meetupStarted(meetupId);
@@ -147,9 +162,25 @@ function reserveSeats(command: ReserveSeats, state: ScheduledMeetup): MeetupEven
   return [{ type: 'SeatsReserved', data: { meetupId, orderId, quantity } }];
 }
 
-/** Releasing what an order does not hold changes nothing; a cancelled meetup releases too. */
-function releaseSeats(command: ReleaseSeats, state: ScheduledMeetup): MeetupEvent[] {
-  const quantity = state.reservations[command.orderId];
+/** A confirmed order's held seats become sold; also on a meetup cancelled meanwhile, which refunds it. */
+function sellSeats(command: SellSeats, state: ScheduledMeetup): MeetupEvent[] {
+  const quantity = state.held[command.orderId];
   if (quantity === undefined) return [];
-  return [{ type: 'SeatsReleased', data: { meetupId: state.meetupId, orderId: command.orderId, quantity } }];
+  return [{ type: 'SeatsSold', data: { meetupId: state.meetupId, orderId: command.orderId, quantity } }];
+}
+
+/**
+ * An order's held seats go back; a sold order's seats go back when the command says how many were
+ * sold. The meetup keeps no list of sold orders, so this is once per order only by the command's
+ * id, which the order process derives from the order.
+ */
+function releaseSeats(command: ReleaseSeats, state: ScheduledMeetup): MeetupEvent[] {
+  const { meetupId } = state;
+  const { orderId, soldQuantity } = command;
+  const held = state.held[orderId];
+  if (held !== undefined) {
+    return [{ type: 'SeatsReleased', data: { meetupId, orderId, quantity: held, sold: false } }];
+  }
+  if (soldQuantity === undefined || soldQuantity > state.seatsSold) return [];
+  return [{ type: 'SeatsReleased', data: { meetupId, orderId, quantity: soldQuantity, sold: true } }];
 }

@@ -28,13 +28,27 @@ export type SeatsReserved = DomainEvent<
   'SeatsReserved',
   { meetupId: string; orderId: string; quantity: number }
 >;
+/** A confirmed order's held seats, now sold. */
+export type SeatsSold = DomainEvent<'SeatsSold', { meetupId: string; orderId: string; quantity: number }>;
 export type SeatsReleased = DomainEvent<
   'SeatsReleased',
-  { meetupId: string; orderId: string; quantity: number }
+  {
+    meetupId: string;
+    orderId: string;
+    quantity: number;
+    /** Since schema version 2: the seats had been sold (the meetup was cancelled); else held. */
+    sold: boolean;
+  }
 >;
 
 export type MeetupEvent =
-  MeetupScheduled | MeetupPublished | MeetupRescheduled | MeetupCancelled | SeatsReserved | SeatsReleased;
+  | MeetupScheduled
+  | MeetupPublished
+  | MeetupRescheduled
+  | MeetupCancelled
+  | SeatsReserved
+  | SeatsSold
+  | SeatsReleased;
 
 export const MEETUP_EVENT_TYPES = [
   'MeetupScheduled',
@@ -42,11 +56,23 @@ export const MEETUP_EVENT_TYPES = [
   'MeetupRescheduled',
   'MeetupCancelled',
   'SeatsReserved',
+  'SeatsSold',
   'SeatsReleased',
 ] as const satisfies readonly MeetupEvent['type'][];
 
-export const meetupEventSchemas: EventSchema[] = MEETUP_EVENT_TYPES.map((type) =>
-  type === 'MeetupScheduled'
-    ? { type, version: 2, upcasters: { 1: (data) => ({ ...data, ticketPriceCents: 0 }) } }
-    : { type, version: 1 },
+const UPCASTS: Partial<Record<MeetupEvent['type'], EventSchema>> = {
+  MeetupScheduled: {
+    type: 'MeetupScheduled',
+    version: 2,
+    upcasters: { 1: (data) => ({ ...data, ticketPriceCents: 0 }) },
+  },
+  SeatsReleased: {
+    type: 'SeatsReleased',
+    version: 2,
+    upcasters: { 1: (data) => ({ ...data, sold: false }) },
+  },
+};
+
+export const meetupEventSchemas: EventSchema[] = MEETUP_EVENT_TYPES.map(
+  (type) => UPCASTS[type] ?? { type, version: 1 },
 );

@@ -15,6 +15,8 @@ export interface PlacedOrder {
   quantity: number;
   amountCents: number;
   paymentToken: string;
+  /** It was confirmed, even if cancelled since: its seats were sold. */
+  confirmed: boolean;
   /** A payment was authorized (and not yet refunded). */
   paid: boolean;
   authorizationId?: string;
@@ -38,6 +40,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
         quantity,
         amountCents,
         paymentToken,
+        confirmed: false,
         paid: false,
         refunded: false,
       };
@@ -51,7 +54,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
       case 'PaymentDeclined':
         return state;
       case 'OrderConfirmed':
-        return { ...state, status: 'CONFIRMED' };
+        return { ...state, status: 'CONFIRMED', confirmed: true };
       case 'OrderCancelled':
         return { ...state, status: 'CANCELLED', reason: event.data.reason };
       case 'PaymentRefunded':

@@ -13,9 +13,9 @@ import { orderDecider, PlacedOrder } from '../domain/order.decider';
 import { CancellationReason, OrderEvent } from '../domain/order.events';
 import { orderStreamId } from '../domain/order.streams';
 import { PaymentGateway } from '../payments/payment-gateway';
+import { fulfilmentDecider, FulfilmentCommand, fulfilmentStreamId } from './fulfilment.decider';
+import { KeyedQueue } from './keyed-queue';
 import { OrderTimers } from './order-timers';
-
-type Trigger = RecordedDomainEvent & (OrderEvent | MeetupEvent);
 
 /** The event types the process reacts to. */
 export const FULFILMENT_TRIGGERS = [
@@ -27,6 +27,9 @@ export const FULFILMENT_TRIGGERS = [
   'MeetupCancelled',
 ] as const;
 
+type Trigger = RecordedDomainEvent &
+  Extract<OrderEvent | MeetupEvent, { type: (typeof FULFILMENT_TRIGGERS)[number] }>;
+
 /** Why the meetup refused seats, as the order's cancellation reason. */
 const REJECTIONS: Record<string, CancellationReason> = {
   SOLD_OUT: 'SOLD_OUT',
@@ -36,19 +39,38 @@ const REJECTIONS: Record<string, CancellationReason> = {
   MEETUP_STARTED: 'EXPIRED',
 };
 
+/** Every order that ever held seats of a meetup: a fold of its stream, read whole. */
+const ordersOfMeetup = {
+  initialState: [] as readonly string[],
+  evolve: (orders: readonly string[], event: MeetupEvent): readonly string[] => {
+    if (event.type !== 'SeatsReserved') return orders;
+    // The first reservation starts a list of the fold's own, extended in place from then on.
+    const list = orders.length === 0 ? [] : (orders as string[]);
+    list.push(event.data.orderId);
+    return list;
+  },
+  decide: (): MeetupEvent[] => [],
+};
+
 /**
  * Order fulfilment, a process manager: on `OrderPlaced` it reserves seats on the meetup's
  * stream; once they are held it authorises the payment through the gateway; once paid it
- * confirms. A refusal, a decline, a payment that does not answer in time, an expiry or a
- * cancelled meetup cancels the order, and a cancelled order gets its seats released and its
- * payment refunded (compensation).
+ * confirms, and the seats are sold. A refusal, a decline, a payment that does not answer in
+ * time, an expiry or a cancelled meetup cancels the order, and a cancelled order gets its seats
+ * released and its payment refunded (compensation).
  *
- * Every step is a command whose id is derived from the event that triggered it, and every
- * gateway call carries a key derived from the order: a replayed event, or a crash between two
- * steps, repeats nothing. Each step reads the order's state first, so a late event acts only
- * where it still applies.
+ * It keeps its own record of each order in the stream `fulfilment-<order id>`: when it took the
+ * order in hand and when it expires, each call it made to the payment provider (recorded before
+ * the call), and how the order ended. Its timers are an index of those deadlines.
+ *
+ * Every step is a command whose id is derived from the event that triggered it (releasing seats,
+ * which several events can lead to, from the order), and every gateway call carries a key
+ * derived from the order: a replayed event, or a crash between two steps, repeats nothing. Each
+ * step reads the order's state first, so a late event acts only where it still applies.
  */
 export class OrderFulfilment {
+  private readonly meetups = new KeyedQueue();
+
   constructor(
     private readonly repository: EventSourcedRepository,
     private readonly gateway: PaymentGateway,
@@ -56,15 +78,43 @@ export class OrderFulfilment {
     private readonly paymentTimeoutMs: number,
   ) {}
 
+  /**
+   * Handles a batch: each order's events in order, different orders side by side. A cancelled
+   * meetup waits for what came before it, and holds back what comes after.
+   */
   async handle(events: RecordedDomainEvent[], stopping?: AbortSignal): Promise<void> {
-    for (const event of events as Trigger[]) await this.react(event, stopping);
+    let orders = new Map<string, Trigger[]>();
+    const runOrders = async () => {
+      const settled = await Promise.allSettled(
+        [...orders.values()].map(async (ofOrder) => {
+          for (const event of ofOrder) await this.react(event, stopping);
+        }),
+      );
+      orders = new Map();
+      const failed = settled.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+    };
+    for (const event of events as Trigger[]) {
+      if (event.type === 'MeetupCancelled') {
+        await runOrders();
+        await this.react(event, stopping);
+      } else {
+        const ofOrder = orders.get(event.data.orderId) ?? [];
+        ofOrder.push(event);
+        orders.set(event.data.orderId, ofOrder);
+      }
+    }
+    await runOrders();
   }
 
-  /** Expires the orders whose time has come; a timer is cleared only once its order is done with. */
+  /**
+   * Expires the orders whose time has come, in the conversation of the order; a timer is cleared
+   * only once its order is done with.
+   */
   async expireDue(now = new Date()): Promise<number> {
     const due = await this.timers.due(now);
-    for (const orderId of due) {
-      const context = processContext(stepCommandId(orderId, 'expire'), orderId);
+    for (const { orderId, correlationId, causationId } of due) {
+      const context = { commandId: stepCommandId(causationId, 'expire'), correlationId, causationId };
       await this.onOrder(orderId, { type: 'CancelOrder', orderId, reason: 'EXPIRED' }, context);
       await this.timers.clear(orderId);
     }
@@ -74,8 +124,7 @@ export class OrderFulfilment {
   private async react(event: Trigger, stopping?: AbortSignal): Promise<void> {
     switch (event.type) {
       case 'OrderPlaced':
-        await this.timers.set(event.data.orderId, new Date(event.data.expiresAt));
-        return this.reserveSeats(event, event.data.orderId);
+        return this.start(event, event.data);
       case 'SeatsReserved':
         return this.pay(event, event.data.orderId, stopping);
       case 'PaymentAuthorized':
@@ -85,7 +134,7 @@ export class OrderFulfilment {
           contextOf(event, 'confirm'),
         ));
       case 'OrderConfirmed':
-        return this.timers.clear(event.data.orderId);
+        return this.sellSeats(event, event.data.orderId, event.data.meetupId);
       case 'OrderCancelled':
         return this.compensate(event, event.data.orderId);
       case 'MeetupCancelled':
@@ -93,6 +142,15 @@ export class OrderFulfilment {
       default:
         return;
     }
+  }
+
+  private async start(event: Trigger, placed: { orderId: string; meetupId: string; expiresAt: string }) {
+    const { orderId, meetupId, expiresAt } = placed;
+    const begin: FulfilmentCommand = { type: 'StartFulfilment', orderId, meetupId, expiresAt };
+    await this.onFulfilment(orderId, begin, contextOf(event, 'start'));
+    const { correlationId } = event.metadata;
+    await this.timers.set({ orderId, dueAt: new Date(expiresAt), correlationId, causationId: event.eventId });
+    await this.reserveSeats(event, orderId);
   }
 
   private async reserveSeats(event: Trigger, orderId: string): Promise<void> {
@@ -123,7 +181,7 @@ export class OrderFulfilment {
       return;
     }
     if (order.status !== 'PENDING' || order.paid) return;
-    const outcome = await this.authorize(order, stopping);
+    const outcome = await this.authorize(event, order, stopping);
     const context = contextOf(event, 'record-payment');
     if (outcome.status === 'AUTHORIZED') {
       await this.onOrder(
@@ -141,13 +199,13 @@ export class OrderFulfilment {
   }
 
   /** The gateway's answer, or TIMED_OUT; throws when the process stops meanwhile (it asks again later). */
-  private async authorize(order: PlacedOrder, stopping?: AbortSignal) {
-    if (order.amountCents === 0) return { status: 'AUTHORIZED' as const, authorizationId: 'free' };
-    const request = {
-      idempotencyKey: `authorize/${order.orderId}`,
-      paymentToken: order.paymentToken,
-      amountCents: order.amountCents,
-    };
+  private async authorize(event: Trigger, order: PlacedOrder, stopping?: AbortSignal) {
+    const { orderId, amountCents, paymentToken } = order;
+    if (amountCents === 0) return { status: 'AUTHORIZED' as const, authorizationId: 'free' };
+    const idempotencyKey = `authorize/${orderId}`;
+    const requested: FulfilmentCommand = { type: 'RequestPayment', orderId, idempotencyKey, amountCents };
+    await this.onFulfilment(orderId, requested, contextOf(event, 'request-payment'));
+    const request = { idempotencyKey, paymentToken, amountCents };
     const done = new AbortController();
     const signal = stopping ? AbortSignal.any([done.signal, stopping]) : done.signal;
     try {
@@ -160,35 +218,65 @@ export class OrderFulfilment {
     }
   }
 
+  private async sellSeats(event: Trigger, orderId: string, meetupId: string): Promise<void> {
+    await this.onMeetup(meetupId, { type: 'SellSeats', meetupId, orderId }, contextOf(event, 'sell-seats'));
+    await this.end(event, orderId, 'CONFIRMED');
+  }
+
   private async compensate(event: Trigger, orderId: string): Promise<void> {
-    await this.timers.clear(orderId);
     const order = await this.order(orderId);
     if (!order) return;
     await this.releaseSeats(event, order);
     if (order.paid && order.authorizationId) await this.refund(event, order, order.authorizationId);
+    await this.end(event, orderId, 'CANCELLED');
   }
 
+  private async end(event: Trigger, orderId: string, status: 'CONFIRMED' | 'CANCELLED'): Promise<void> {
+    await this.onFulfilment(orderId, { type: 'EndFulfilment', orderId, status }, contextOf(event, 'end'));
+    await this.timers.clear(orderId);
+  }
+
+  /**
+   * Gives back what the order holds: its held seats, or the seats it bought (only a cancelled
+   * meetup cancels a confirmed order). The same command whichever event leads here, so it is
+   * decided once per order.
+   */
   private releaseSeats(event: Trigger, order: PlacedOrder): Promise<unknown> {
-    const release: MeetupCommand = { type: 'ReleaseSeats', meetupId: order.meetupId, orderId: order.orderId };
-    return this.onMeetup(order.meetupId, release, contextOf(event, `release-seats/${order.orderId}`));
+    const { meetupId, orderId, quantity, confirmed } = order;
+    const release: MeetupCommand = {
+      type: 'ReleaseSeats',
+      meetupId,
+      orderId,
+      ...(confirmed ? { soldQuantity: quantity } : {}),
+    };
+    const context = {
+      ...contextOf(event, 'release-seats'),
+      commandId: stepCommandId(orderId, 'release-seats'),
+    };
+    return this.onMeetup(meetupId, release, context);
   }
 
   private async refund(event: Trigger, order: PlacedOrder, authorizationId: string): Promise<void> {
     if (authorizationId === 'free') return;
-    const { refundId } = await this.gateway.refund({
-      idempotencyKey: `refund/${order.orderId}`,
+    const { orderId, amountCents } = order;
+    const idempotencyKey = `refund/${orderId}`;
+    const requested: FulfilmentCommand = {
+      type: 'RequestRefund',
+      orderId,
+      idempotencyKey,
       authorizationId,
-      amountCents: order.amountCents,
-    });
-    const record: OrderCommand = { type: 'RecordRefund', orderId: order.orderId, refundId };
-    await this.onOrder(order.orderId, record, contextOf(event, `record-refund/${order.orderId}`));
+      amountCents,
+    };
+    await this.onFulfilment(orderId, requested, contextOf(event, `request-refund/${orderId}`));
+    const { refundId } = await this.gateway.refund({ idempotencyKey, authorizationId, amountCents });
+    const record: OrderCommand = { type: 'RecordRefund', orderId, refundId };
+    await this.onOrder(orderId, record, contextOf(event, `record-refund/${orderId}`));
   }
 
   /** A cancelled meetup ends every order holding its seats; the orders' own cancellation compensates. */
   private async cancelOrdersOf(event: Trigger, meetupId: string): Promise<void> {
-    const { state } = await this.repository.read(toStreamId(meetupId), meetupDecider);
-    if (state.status === 'NONE') return;
-    for (const orderId of Object.keys(state.reservations)) {
+    const { state: orders } = await this.repository.read(toStreamId(meetupId), ordersOfMeetup);
+    for (const orderId of orders) {
       const cancel: OrderCommand = { type: 'CancelOrder', orderId, reason: 'MEETUP_CANCELLED' };
       await this.onOrder(orderId, cancel, contextOf(event, `cancel-order/${orderId}`));
     }
@@ -203,8 +291,18 @@ export class OrderFulfilment {
     return this.repository.handle(orderStreamId(orderId), orderDecider, command, context);
   }
 
+  /**
+   * One seat command at a time per meetup: orders of one meetup would otherwise race on its
+   * stream, and retry; in turn, each is appended at the revision this process just wrote.
+   */
   private onMeetup(meetupId: string, command: MeetupCommand, context: CommandContext) {
-    return this.repository.handle(toStreamId(meetupId), meetupDecider, command, context);
+    return this.meetups.run(meetupId, () =>
+      this.repository.handle(toStreamId(meetupId), meetupDecider, command, context),
+    );
+  }
+
+  private onFulfilment(orderId: string, command: FulfilmentCommand, context: CommandContext) {
+    return this.repository.handle(fulfilmentStreamId(orderId), fulfilmentDecider, command, context);
   }
 }
 
@@ -216,8 +314,4 @@ function contextOf(event: Trigger, step: string): CommandContext {
     causationId: event.eventId,
     ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
   };
-}
-
-function processContext(commandId: string, causationId: string): CommandContext {
-  return { commandId, correlationId: commandId, causationId };
 }

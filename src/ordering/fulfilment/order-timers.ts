@@ -1,9 +1,17 @@
 import { Collection, Db } from 'mongodb';
 
-interface TimerDocument {
+/** When an order expires, and the conversation its expiry belongs to. */
+export interface OrderTimer {
+  orderId: string;
+  dueAt: Date;
+  correlationId: string;
+  /** The event that set the timer. */
+  causationId: string;
+}
+
+interface TimerDocument extends Omit<OrderTimer, 'orderId'> {
   /** The order id. */
   _id: string;
-  dueAt: Date;
 }
 
 /**
@@ -21,8 +29,8 @@ export class OrderTimers {
     return this.collection.createIndex({ dueAt: 1 }, { name: 'by_due' });
   }
 
-  async set(orderId: string, dueAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: orderId }, { $set: { dueAt } }, { upsert: true });
+  async set({ orderId, ...timer }: OrderTimer): Promise<void> {
+    await this.collection.updateOne({ _id: orderId }, { $set: timer }, { upsert: true });
   }
 
   async clear(orderId: string): Promise<void> {
@@ -30,12 +38,12 @@ export class OrderTimers {
   }
 
   /** Orders whose time has come, oldest first. */
-  async due(now: Date, limit = 100): Promise<string[]> {
+  async due(now: Date, limit = 100): Promise<OrderTimer[]> {
     const due = await this.collection
       .find({ dueAt: { $lte: now } })
       .sort({ dueAt: 1 })
       .limit(limit)
       .toArray();
-    return due.map((timer) => timer._id);
+    return due.map(({ _id, ...timer }) => ({ orderId: _id, ...timer }));
   }
 }
