@@ -1,3 +1,4 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EventStoreDBClient } from '@eventstore/db-client';
@@ -11,6 +12,8 @@ import { QUERY_LIMITS } from './graphql/query-limits';
 export interface RunningApp {
   /** Base URL of the HTTP server; undefined for the worker role. */
   url?: string;
+  /** The Nest application's providers, for tests and embedders that reach into it. */
+  get: INestApplicationContext['get'];
   close(): Promise<void>;
 }
 
@@ -34,7 +37,10 @@ export async function startApp(
     const module = AppModule.forRoot({ config, client, db });
     if (config.role === 'worker') {
       const context = await NestFactory.createApplicationContext(module, { logger });
-      return { close: once(() => context.close().then(closeConnections)) };
+      return {
+        get: context.get.bind(context),
+        close: once(() => context.close().then(closeConnections)),
+      };
     }
     const app = await NestFactory.create<NestFastifyApplication>(
       module,
@@ -47,7 +53,11 @@ export async function startApp(
     await app.listen(config.port, '127.0.0.1');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    return { url: `http://127.0.0.1:${port}`, close: once(() => app.close().then(closeConnections)) };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      get: app.get.bind(app),
+      close: once(() => app.close().then(closeConnections)),
+    };
   } catch (error) {
     await closeConnections();
     throw error;

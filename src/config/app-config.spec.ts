@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/GRAPHQL_PLAYGROUND must be true or false/);
   });
 
+  it('parks a failing event after 10 attempts unless told otherwise, from 1 to 1000', () => {
+    expect(loadConfig({}).parkAfterAttempts).toBe(10);
+    expect(loadConfig({ PARK_AFTER_ATTEMPTS: '3' }).parkAfterAttempts).toBe(3);
+    for (const raw of ['0', '1001', 'never']) {
+      expect(() => loadConfig({ PARK_AFTER_ATTEMPTS: raw })).toThrow(
+        /PARK_AFTER_ATTEMPTS must be an integer from 1 to 1000/,
+      );
+    }
+  });
+
   it('takes integers in plain decimal digits only', () => {
     for (const raw of ['0x10', '1e3', ' 8080', '80.0']) {
       expect(() => loadConfig({ PORT: raw })).toThrow(/PORT must be an integer/);

@@ -48,6 +48,11 @@ export interface AppConfig {
   orderPaymentTimeoutSeconds: number;
   /** How long the payment provider has to answer an authorisation. */
   paymentTimeoutMs: number;
+  /**
+   * How many times a subscription tries a failing batch, then each of its events on its own,
+   * before it parks the event that keeps failing and moves on.
+   */
+  parkAfterAttempts: number;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -121,6 +126,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginWindowSeconds: int('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
     orderPaymentTimeoutSeconds: int('ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 86_400),
     paymentTimeoutMs: int('PAYMENT_TIMEOUT_MS', 5000, 10, 120_000),
+    parkAfterAttempts: int('PARK_AFTER_ATTEMPTS', 10, 1, 1000),
   };
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [

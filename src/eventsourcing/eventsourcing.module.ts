@@ -12,6 +12,9 @@ import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { AnyProjection } from './projections/projection-definition';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
+import { ParkedEvents } from './subscriptions/parked-events';
+import { ParkedEventsResolver } from './subscriptions/parked-events.resolver';
+import { ParkedEventsService } from './subscriptions/parked-events.service';
 import { ReactorHost } from './subscriptions/reactor-host';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from './tokens';
 
@@ -53,8 +56,11 @@ export class EventsourcingModule {
             }),
         },
         { provide: CheckpointStore, useValue: new CheckpointStore(options.db) },
+        { provide: ParkedEvents, useValue: new ParkedEvents(options.db) },
         ProjectionsService,
         ReactorHost,
+        ParkedEventsService,
+        ParkedEventsResolver,
         AuditService,
         AuditResolver,
       ],
@@ -66,6 +72,7 @@ export class EventsourcingModule {
         PersonalDataKeys,
         EventSourcedRepository,
         CheckpointStore,
+        ParkedEvents,
         ProjectionsService,
         ReactorHost,
         AuditService,

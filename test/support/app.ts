@@ -93,7 +93,7 @@ export const eventStoreClient = (stores: TestStores) =>
   EventStoreDBClient.connectionString(stores.eventStoreUrl);
 
 /** The application a test file drives, with its stores and an event store client of its own. */
-export interface TestFixture extends Pick<TestApp, 'gql' | 'url'> {
+export interface TestFixture extends Pick<TestApp, 'gql' | 'url' | 'running'> {
   stores: TestStores;
   client: EventStoreDBClient;
   /** Closes the app and starts it again on the same stores. */
@@ -122,6 +122,9 @@ export function useTestApp(env: Record<string, string> = {}): TestFixture {
     gql: (query, variables, headers) => app!.gql(query, variables, headers),
     get url() {
       return app!.url;
+    },
+    get running() {
+      return app!.running;
     },
     get stores() {
       return stores!;

@@ -16,3 +16,7 @@ export const aggregateIdFor = (commandId: string): string => uuidV5(`${commandId
 /** The id of one step of a command that appends to several streams: each step is a command of its own. */
 export const stepCommandId = (commandId: string, step: string): string =>
   uuidV5(`${commandId}/step/${step}`, NAMESPACE);
+
+/** The id of an event parked by a consumer: parking it again (after a crash) finds the same record. */
+export const parkedEventIdFor = (consumer: string, eventId: string): string =>
+  uuidV5(`${consumer}/parked/${eventId}`, NAMESPACE);

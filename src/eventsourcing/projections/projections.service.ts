@@ -5,10 +5,12 @@ import { AppConfig } from '../../config/app-config';
 import { EventSerializer } from '../event-store/event-serializer';
 import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { CheckpointWatch } from '../subscriptions/checkpoint-watch';
+import { ParkedEvents } from '../subscriptions/parked-events';
 import { SubscriptionRunner, SubscriptionStatus } from '../subscriptions/subscription-runner';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from '../tokens';
 import { AnyProjection } from './projection-definition';
 import { ProjectionEngine } from './projection-engine';
+import { ProjectionReplay } from './projection-replay';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
@@ -34,6 +36,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(PROJECTIONS) private readonly definitions: AnyProjection[],
     private readonly serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
+    private readonly parked: ParkedEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -76,10 +79,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     await this.resetIfVersionChanged(definition);
     const engine = new ProjectionEngine(this.db, definition);
     await engine.prepare();
+    const replay = new ProjectionReplay(this.client, this.serializer, this.db, engine);
     const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
       name: checkpointName(definition),
       handles: definition.handles,
       handle: (events) => engine.applyBatch(events),
+      parking: { store: this.parked, afterAttempts: this.config.parkAfterAttempts },
+      replay: (events, context) => replay.replay(events, context),
       log: (message) => this.logger.warn(message),
     });
     this.runners.set(definition.name, runner);

@@ -5,12 +5,14 @@ import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { EventSerializer } from '../event-store/event-serializer';
 import { APP_CONFIG, EVENTSTORE_CLIENT } from '../tokens';
 import { CheckpointStore } from './checkpoint-store';
+import { ParkedEvents } from './parked-events';
 import { SubscriptionRunner, SubscriptionStatus } from './subscription-runner';
 
 /**
  * Runs reactors (consumers with side effects) on the worker role, each as its own checkpointed
  * subscription, and stops them with the app. A reactor deduplicates its own effects (an inbox):
- * delivery is at least once.
+ * delivery is at least once. An event it keeps failing on is parked; a replay hands it to the
+ * reactor again, alone.
  */
 @Injectable()
 export class ReactorHost implements OnModuleDestroy {
@@ -22,6 +24,7 @@ export class ReactorHost implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
+    private readonly parked: ParkedEvents,
   ) {}
 
   /** Starts a reactor to handle events of the given types, unless this process only serves the API. */
@@ -35,6 +38,7 @@ export class ReactorHost implements OnModuleDestroy {
       name,
       handles,
       handle,
+      parking: { store: this.parked, afterAttempts: this.config.parkAfterAttempts },
       log: (message) => this.logger.warn(message),
     });
     this.runners.set(name, runner);

@@ -5,7 +5,10 @@ import { COMMAND_ACCEPTED } from '../deciders/idempotency-keys';
 import { SNAPSHOT } from '../deciders/snapshots';
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
+import { Backoff } from './backoff';
 import { AllPosition, CheckpointStore } from './checkpoint-store';
+import { asError, Replay, replayRequested } from './parked-event-replay';
+import { ParkedEvents } from './parked-events';
 
 export type SubscriptionState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped';
 
@@ -15,6 +18,16 @@ export interface SubscriptionStatus {
   /** Commit position of the last event handled, or -1 before the first. */
   position: bigint;
   lastError?: string;
+  /** Events parked and not replayed or discarded yet. */
+  parked: number;
+}
+
+export interface ParkingOptions {
+  store: ParkedEvents;
+  /** How many times a failing batch, then each of its events on its own, is tried before parking. */
+  afterAttempts: number;
+  /** How often the store is asked for the parked count and for replays asked from elsewhere. */
+  pollMs?: number;
 }
 
 export interface SubscriptionRunnerOptions {
@@ -27,13 +40,21 @@ export interface SubscriptionRunnerOptions {
    */
   handle(events: RecordedDomainEvent[], stopping: AbortSignal): Promise<void>;
   /**
+   * With it, a batch failing `afterAttempts` times is handled one event at a time: an event that
+   * fails as often on its own is parked and passed by, and the others are applied in order.
+   * Without it, a failing batch is retried until it passes.
+   */
+  parking?: ParkingOptions;
+  /** Applies parked events again when asked; by default `handle`, one event at a time. */
+  replay?: Replay;
+  /**
    * The event types `handle` acts on; it is given no others. Passing a batch of only other
    * events stores the checkpoint at most once a second (`idleCheckpointMs`), not once a batch.
    */
   handles?: readonly string[];
   idleCheckpointMs?: number;
   batchSize?: number;
-  /** Backoff bounds for reconnecting and for retrying a failing batch. */
+  /** Backoff bounds (before jitter) for reconnecting and for retrying a failing batch. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
   log?: (message: string) => void;
@@ -70,6 +91,9 @@ export class SubscriptionRunner extends EventEmitter {
   private idleSave: NodeJS.Timeout | undefined;
   private readonly minBackoff: number;
   private readonly maxBackoff: number;
+  private parked = 0;
+  private parkedCheckDue = false;
+  private parkedPoll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -96,6 +120,7 @@ export class SubscriptionRunner extends EventEmitter {
       state: this.state,
       position: this.position?.commit ?? -1n,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      parked: this.parked,
     };
   }
 
@@ -105,6 +130,7 @@ export class SubscriptionRunner extends EventEmitter {
     this.stopSignal = new AbortController();
     this.state = 'starting';
     this.position = await this.checkpoints.load(this.options.name);
+    await this.watchParkedEvents();
     this.running = this.run();
   }
 
@@ -117,6 +143,8 @@ export class SubscriptionRunner extends EventEmitter {
     this.wake?.();
     await this.running;
     this.running = undefined;
+    clearInterval(this.parkedPoll);
+    this.options.parking?.store.off('replay-requested', this.onReplayRequested);
     await this.saveIdleCheckpoint();
     this.state = 'stopped';
   }
@@ -140,17 +168,16 @@ export class SubscriptionRunner extends EventEmitter {
   }
 
   private async run(): Promise<void> {
-    let backoff = this.minBackoff;
+    const backoff = new Backoff(this.minBackoff, this.maxBackoff);
     while (!this.stopping) {
       try {
         this.subscribe();
         await this.consume();
-        backoff = this.minBackoff;
+        backoff.reset();
       } catch (error) {
         if (this.stopping) break;
         this.fail(error);
-        await this.pause(backoff);
-        backoff = Math.min(this.maxBackoff, backoff * 2);
+        await this.pause(backoff.next());
       } finally {
         await this.subscription?.unsubscribe().catch(() => undefined);
         this.subscription = undefined;
@@ -190,6 +217,11 @@ export class SubscriptionRunner extends EventEmitter {
     this.subscriptionError = undefined;
     while (!this.stopping) {
       if (this.subscriptionError) throw this.subscriptionError;
+      if (this.parkedCheckDue) {
+        this.parkedCheckDue = false;
+        await this.checkParkedEvents();
+        continue;
+      }
       if (this.buffer.length === 0) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
@@ -209,19 +241,7 @@ export class SubscriptionRunner extends EventEmitter {
       p.event && (!this.handles || this.handles.has(p.event.type)) ? [p.event] : [],
     );
     const events = await this.serializer.reveal(relevant);
-    let backoff = this.minBackoff;
-    for (;;) {
-      try {
-        if (events.length > 0) await this.options.handle(events, this.stopSignal.signal);
-        break;
-      } catch (error) {
-        if (this.stopping) throw error;
-        this.fail(error);
-        this.state = 'retrying';
-        await this.pause(backoff);
-        backoff = Math.min(this.maxBackoff, backoff * 2);
-      }
-    }
+    if (events.length > 0) await this.handleOrPark(events, fresh);
     const position = fresh[fresh.length - 1].position;
     if (events.length > 0) {
       clearTimeout(this.idleSave);
@@ -239,6 +259,97 @@ export class SubscriptionRunner extends EventEmitter {
     if (this.state === 'retrying') this.state = 'catching-up';
     this.emit('progress', position);
   }
+
+  /**
+   * Retries a failing batch with backoff. With parking, once it has failed `afterAttempts` times,
+   * its events are handled one at a time, each tried as often before it is parked.
+   */
+  private async handleOrPark(events: RecordedDomainEvent[], batch: Pending[]): Promise<void> {
+    const parking = this.options.parking;
+    const failure = await this.attempt(events, parking?.afterAttempts ?? Infinity);
+    if (!failure || !parking) return;
+    const positions = new Map(batch.map((p) => [p.event?.eventId, p.position]));
+    for (const event of events) {
+      const error = events.length === 1 ? failure : await this.attempt([event], parking.afterAttempts);
+      if (!error) continue;
+      await parking.store.park(
+        this.name,
+        event,
+        positions.get(event.eventId)!,
+        error.message,
+        parking.afterAttempts,
+      );
+      this.parked++;
+      this.options.log?.(
+        `subscription ${this.name}: parked ${event.type} ${event.eventId} (position ${event.position}) after ${parking.afterAttempts} attempts: ${error.message}`,
+      );
+    }
+  }
+
+  /** Tries up to `attempts` times with backoff: the last error if every try failed. */
+  private async attempt(events: RecordedDomainEvent[], attempts: number): Promise<Error | undefined> {
+    const backoff = new Backoff(this.minBackoff, this.maxBackoff);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handle(events, this.stopSignal.signal);
+        return undefined;
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.fail(error);
+        if (attempt >= attempts) return asError(error);
+        this.state = 'retrying';
+        await this.pause(backoff.next());
+        if (this.stopping) throw asError(error);
+      }
+    }
+  }
+
+  private async watchParkedEvents(): Promise<void> {
+    const parking = this.options.parking;
+    if (!parking) return;
+    await parking.store.prepare();
+    this.parkedCheckDue = true;
+    parking.store.on('replay-requested', this.onReplayRequested);
+    this.parkedPoll = setInterval(() => this.dueParkedCheck(), parking.pollMs ?? 1000);
+    this.parkedPoll.unref();
+  }
+
+  private readonly onReplayRequested = (consumer: string) => {
+    if (consumer === this.name) this.dueParkedCheck();
+  };
+
+  private dueParkedCheck(): void {
+    this.parkedCheckDue = true;
+    this.wake?.();
+  }
+
+  /** Between batches: replays what was asked for, and counts what is parked. */
+  private async checkParkedEvents(): Promise<void> {
+    const parking = this.options.parking!;
+    if (this.position) {
+      await replayRequested(this.name, this.position.commit, {
+        client: this.client,
+        serializer: this.serializer,
+        parked: parking.store,
+        replay: this.options.replay ?? this.replayOneByOne,
+        stopping: this.stopSignal.signal,
+      });
+    }
+    this.parked = await parking.store.count(this.name);
+  }
+
+  private readonly replayOneByOne: Replay = async (events, { stopping }) => {
+    const failures = new Map<string, Error>();
+    for (const event of events) {
+      try {
+        await this.options.handle([event], stopping);
+      } catch (error) {
+        if (this.stopping) throw error;
+        failures.set(event.eventId, asError(error));
+      }
+    }
+    return failures;
+  };
 
   /** Stores the position reached by passing events by, if it is not stored yet. */
   private async saveIdleCheckpoint(): Promise<void> {
