@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FakePaymentGateway } from '../../src/ordering/payments/fake-payment-gateway';
 import { PaymentGateway } from '../../src/ordering/payments/payment-gateway';
+import { MongoFixture, openMongo } from '../support/mongo';
+
+let mongo: MongoFixture;
+beforeAll(async () => {
+  mongo = await openMongo();
+});
+afterAll(() => mongo.close());
 
 /** What the order process relies on from any payment provider adapter. */
 function paymentGatewayContract(name: string, make: () => PaymentGateway) {
@@ -49,11 +56,12 @@ function paymentGatewayContract(name: string, make: () => PaymentGateway) {
   });
 }
 
-paymentGatewayContract('the fake adapter', () => new FakePaymentGateway());
+paymentGatewayContract('the fake adapter', () => new FakePaymentGateway(mongo.db));
 
 describe('the fake adapter keeps what it did', () => {
-  it('counts one charge and one refund per key, whatever the repeats', async () => {
-    const gateway = new FakePaymentGateway();
+  it('counts one charge and one refund per key, whatever the repeats, across instances', async () => {
+    await mongo.db.collection('fake_payments').deleteMany({});
+    const gateway = new FakePaymentGateway(mongo.db);
     const authorized = await gateway.authorize({
       idempotencyKey: 'k1',
       paymentToken: 'tok_ok',
@@ -66,13 +74,15 @@ describe('the fake adapter keeps what it did', () => {
       authorizationId: authorized.authorizationId,
       amountCents: 100,
     });
-    await gateway.refund({
+    await new FakePaymentGateway(mongo.db).refund({
       idempotencyKey: 'r1',
       authorizationId: authorized.authorizationId,
       amountCents: 100,
     });
-    expect(gateway.calls).toBe(4);
-    expect(gateway.charges.size).toBe(1);
-    expect(gateway.refunds.size).toBe(1);
+    const made = await gateway.made();
+    expect(made.map(({ kind, requests }) => ({ kind, requests }))).toEqual([
+      { kind: 'charge', requests: 2 },
+      { kind: 'refund', requests: 2 },
+    ]);
   });
 });

@@ -231,6 +231,40 @@ describe('order fulfilment', () => {
     await waitFor(async () => (await seatsOf(meetupId)) === 5);
   });
 
+  it('keeps one correlation id across the order, the meetup, the process and the e-mail, in the audit trail', async () => {
+    const admin = await logInAsAdmin(app);
+    const correlationId = randomUUID();
+    const meetupId = await schedule(5);
+    const input = { meetupId, quantity: 1, paymentToken: 'tok_ok' };
+    const placed = await app.gql(PLACE, { input }, { ...buyer.headers, 'x-correlation-id': correlationId });
+    const id = placed.data!.placeOrder.id as string;
+    expect((await settled(id)).status).toBe('CONFIRMED');
+    const TRAIL = `query ($id: String) { auditEvents(correlationId: $id) { streamId type } }`;
+    const trail = async () =>
+      (await app.gql(TRAIL, { id: correlationId }, admin.headers)).data!.auditEvents as {
+        streamId: string;
+        type: string;
+      }[];
+    await waitFor(async () => (await trail()).some((event) => event.type === 'EmailSent'), 10_000);
+    // Beside the record of each command the flow issued.
+    const events = (await trail()).filter((event) => event.type !== 'CommandAccepted');
+    const types = events.map((event) => event.type);
+    // The e-mail goes out beside the process's last steps.
+    expect(types.filter((type) => type !== 'EmailSent')).toEqual([
+      'OrderPlaced',
+      'FulfilmentStarted',
+      'SeatsReserved',
+      'PaymentRequested',
+      'PaymentAuthorized',
+      'OrderConfirmed',
+      'SeatsSold',
+      'FulfilmentEnded',
+    ]);
+    expect(types.indexOf('EmailSent')).toBeGreaterThan(types.indexOf('OrderConfirmed'));
+    const categories = new Set(events.map((event) => event.streamId.split('-')[0]));
+    expect([...categories].sort()).toEqual(['email', 'fulfilment', 'meetup', 'order']);
+  });
+
   it('e-mails the buyer once on each confirmation and cancellation, tickets and refund included', async () => {
     const admin = await logInAsAdmin(app);
     const SENT = `query ($to: String) { sentEmails(to: $to, first: 100) { edges { node { subject text } } } }`;
