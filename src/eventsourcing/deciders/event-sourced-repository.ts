@@ -101,10 +101,17 @@ export class EventSourcedRepository {
     claim: IdempotencyClaim,
   ): Promise<CommandResult> {
     // A command id seen before may be a repeat whose events are older than the snapshot: only a
-    // read of the whole stream finds them.
-    const fromSnapshot = decider.snapshot !== undefined && (await claim.verify()) === undefined;
+    // read of the whole stream finds them. The snapshot is read meanwhile, for the usual case.
+    const snapshotted = decider.snapshot !== undefined;
+    const [seenBefore, fromSnapshotFirst] = snapshotted
+      ? await Promise.all([claim.verify(), this.load(streamId, decider, context.commandId, true)])
+      : [undefined, undefined];
+    const fromSnapshot = snapshotted && seenBefore === undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const { stream, repeated } = await this.load(streamId, decider, context.commandId, fromSnapshot);
+      const { stream, repeated } =
+        attempt === 1 && fromSnapshot
+          ? fromSnapshotFirst!
+          : await this.load(streamId, decider, context.commandId, fromSnapshot);
       if (repeated) {
         await claim.verify();
         return repeated;

@@ -39,7 +39,7 @@ export const seatsAvailable = (state: ScheduledMeetup): number =>
 export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
   initialState: { status: 'NONE' },
   // A popular meetup's stream grows by two events an order.
-  snapshot: { version: 2, every: 500 },
+  snapshot: { version: 2, every: 50 },
 
   evolve(state, event) {
     if (event.type === 'MeetupScheduled') {
