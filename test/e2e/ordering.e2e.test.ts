@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END } from '@eventstore/db-client';
-import { useTestApp } from '../support/app';
+import { MongoClient } from 'mongodb';
+import { openStores, startTestApp, useTestApp } from '../support/app';
 import { ADMIN_ENV, logInAsAdmin, signUp, TestUser } from '../support/identity';
 import { CANCEL, inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
 import { readAllOf, waitFor } from '../support/read';
@@ -306,6 +307,73 @@ describe('order expiry', () => {
     }, 10_000);
     expect((await app.gql(ORDER, { id }, buyer.headers)).data!.order.reason).toBe('EXPIRED');
   });
+});
+
+describe('payments that do not answer', () => {
+  const app = useTestApp({ PAYMENT_TIMEOUT_MS: '20000', ORDER_PAYMENT_TIMEOUT_SECONDS: '600' });
+
+  it('hold up no other order', async () => {
+    const [organiser, buyer] = await Promise.all([signUp(app, 'ORGANIZER'), signUp(app, 'ATTENDEE')]);
+    const meetup = async () => {
+      const input = {
+        title: 'Side by side',
+        city: 'Faro',
+        startsAt: inDays(9),
+        capacity: 5,
+        ticketPriceCents: 500,
+      };
+      const id = (await app.gql(SCHEDULE, { input }, organiser.headers)).data!.scheduleMeetup.id;
+      await app.gql(PUBLISH, { input: { meetupId: id } }, organiser.headers);
+      return id;
+    };
+    const [first, second] = [await meetup(), await meetup()];
+    const place = async (meetupId: string, paymentToken: string) =>
+      (await app.gql(PLACE, { input: { meetupId, quantity: 1, paymentToken } }, buyer.headers)).data!
+        .placeOrder.id as string;
+    const silent = await place(first, 'tok_timeout');
+    const paid = [await place(first, 'tok_ok'), await place(second, 'tok_ok')];
+    const statusOf = async (id: string) => (await app.gql(ORDER, { id }, buyer.headers)).data?.order?.status;
+    await waitFor(async () => (await Promise.all(paid.map(statusOf))).every((s) => s === 'CONFIRMED'), 5000);
+    expect(await statusOf(silent)).toBe('PENDING');
+  });
+});
+
+describe('an order that expired while no worker ran', () => {
+  it('is cancelled as expired when the worker comes back, and never charged', async () => {
+    const stores = await openStores();
+    const env = { ORDER_PAYMENT_TIMEOUT_SECONDS: '1', PAYMENT_TIMEOUT_MS: '1000' };
+    const api = await startTestApp(stores, { ...env, ROLE: 'api' });
+    let worker = await startTestApp(stores, { ...env, ROLE: 'worker' });
+    const mongo = await MongoClient.connect(stores.mongoUrl);
+    try {
+      const [organiser, buyer] = await Promise.all([signUp(api, 'ORGANIZER'), signUp(api, 'ATTENDEE')]);
+      const input = {
+        title: 'Late worker',
+        city: 'Faro',
+        startsAt: inDays(9),
+        capacity: 5,
+        ticketPriceCents: 500,
+      };
+      const meetupId = (await api.gql(SCHEDULE, { input }, organiser.headers)).data!.scheduleMeetup.id;
+      await api.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+      await worker.close();
+      const order = { meetupId, quantity: 1, paymentToken: 'tok_ok' };
+      const id = (await api.gql(PLACE, { input: order }, buyer.headers)).data!.placeOrder.id;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      worker = await startTestApp(stores, { ...env, ROLE: 'worker' });
+      await waitFor(
+        async () => (await api.gql(ORDER, { id }, buyer.headers)).data?.order?.status === 'CANCELLED',
+      );
+      expect((await api.gql(ORDER, { id }, buyer.headers)).data!.order.reason).toBe('EXPIRED');
+      const charges = await mongo.db(stores.mongoDatabase).collection('fake_payments').countDocuments();
+      expect(charges).toBe(0);
+    } finally {
+      await mongo.close();
+      await worker.close();
+      await api.close();
+      await stores.close();
+    }
+  }, 30_000);
 });
 
 describe('ordering under load', () => {

@@ -15,6 +15,8 @@ export interface PlacedOrder {
   quantity: number;
   amountCents: number;
   paymentToken: string;
+  /** ISO-8601: unpaid by then, the order expires. */
+  expiresAt: string;
   /** It was confirmed, even if cancelled since: its seats were sold. */
   confirmed: boolean;
   /** A payment was authorized (and not yet refunded). */
@@ -31,7 +33,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
 
   evolve(state, event) {
     if (event.type === 'OrderPlaced') {
-      const { orderId, meetupId, buyerId, quantity, amountCents, paymentToken } = event.data;
+      const { orderId, meetupId, buyerId, quantity, amountCents, paymentToken, expiresAt } = event.data;
       return {
         status: 'PENDING',
         orderId,
@@ -40,6 +42,7 @@ export const orderDecider: Decider<OrderState, OrderCommand, OrderEvent> = {
         quantity,
         amountCents,
         paymentToken,
+        expiresAt,
         confirmed: false,
         paid: false,
         refunded: false,

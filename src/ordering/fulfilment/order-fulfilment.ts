@@ -15,7 +15,7 @@ import { orderStreamId } from '../domain/order.streams';
 import { PaymentGateway } from '../payments/payment-gateway';
 import { fulfilmentDecider, FulfilmentCommand, fulfilmentStreamId } from './fulfilment.decider';
 import { KeyedQueue } from './keyed-queue';
-import { OrderTimers } from './order-timers';
+import { OrderTimer, OrderTimers } from './order-timers';
 
 /** The event types the process reacts to. */
 export const FULFILMENT_TRIGGERS = [
@@ -70,6 +70,8 @@ const ordersOfMeetup = {
  */
 export class OrderFulfilment {
   private readonly meetups = new KeyedQueue();
+  /** Orders whose payment this process is waiting on. */
+  private readonly settling = new Set<string>();
 
   constructor(
     private readonly repository: EventSourcedRepository,
@@ -108,17 +110,39 @@ export class OrderFulfilment {
   }
 
   /**
-   * Expires the orders whose time has come, in the conversation of the order; a timer is cleared
-   * only once its order is done with.
+   * Acts on the timers whose time has come: expires the orders due, and asks again for the
+   * payments whose answer was lost (the process stopped while waiting). A timer is cleared only
+   * once its order is done with.
    */
   async expireDue(now = new Date()): Promise<number> {
     const due = await this.timers.due(now);
-    for (const { orderId, correlationId, causationId } of due) {
+    for (const timer of due) {
+      const { kind, orderId, correlationId, causationId } = timer;
+      if (kind === 'payment') {
+        await this.askAgain(timer);
+        continue;
+      }
       const context = { commandId: stepCommandId(causationId, 'expire'), correlationId, causationId };
       await this.onOrder(orderId, { type: 'CancelOrder', orderId, reason: 'EXPIRED' }, context);
-      await this.timers.clear(orderId);
+      await this.timers.clear('expiry', orderId);
     }
     return due.length;
+  }
+
+  private async askAgain({ orderId, correlationId, causationId }: OrderTimer): Promise<void> {
+    if (this.settling.has(orderId)) return;
+    const order = await this.order(orderId);
+    if (order?.status !== 'PENDING' || order.paid) {
+      await this.timers.clear('payment', orderId);
+      return;
+    }
+    const dueAt = new Date(Date.now() + 2 * this.paymentTimeoutMs);
+    await this.timers.set({ kind: 'payment', orderId, dueAt, correlationId, causationId });
+    const context = { commandId: stepCommandId(causationId, 'record-payment'), correlationId, causationId };
+    this.settling.add(orderId);
+    void this.settlePayment(order, context)
+      .catch(() => undefined)
+      .finally(() => this.settling.delete(orderId));
   }
 
   private async react(event: Trigger, stopping?: AbortSignal): Promise<void> {
@@ -149,7 +173,8 @@ export class OrderFulfilment {
     const begin: FulfilmentCommand = { type: 'StartFulfilment', orderId, meetupId, expiresAt };
     await this.onFulfilment(orderId, begin, contextOf(event, 'start'));
     const { correlationId } = event.metadata;
-    await this.timers.set({ orderId, dueAt: new Date(expiresAt), correlationId, causationId: event.eventId });
+    const dueAt = new Date(expiresAt);
+    await this.timers.set({ kind: 'expiry', orderId, dueAt, correlationId, causationId: event.eventId });
     await this.reserveSeats(event, orderId);
   }
 
@@ -172,6 +197,12 @@ export class OrderFulfilment {
     }
   }
 
+  /**
+   * Asks for the payment of an order whose seats are held, unless it is no longer pending or has
+   * expired meanwhile (the process was down: it expires now rather than being charged). The
+   * provider's answer is waited for apart from the subscription, so that a payment that does not
+   * answer holds up no other order; a durable timer asks again if the answer is lost to a crash.
+   */
   private async pay(event: Trigger, orderId: string, stopping?: AbortSignal): Promise<void> {
     const order = await this.order(orderId);
     if (!order) return;
@@ -181,31 +212,56 @@ export class OrderFulfilment {
       return;
     }
     if (order.status !== 'PENDING' || order.paid) return;
-    const outcome = await this.authorize(event, order, stopping);
+    if (Date.parse(order.expiresAt) <= Date.now()) {
+      const expire: OrderCommand = { type: 'CancelOrder', orderId, reason: 'EXPIRED' };
+      await this.onOrder(orderId, expire, contextOf(event, 'expire'));
+      return;
+    }
     const context = contextOf(event, 'record-payment');
-    if (outcome.status === 'AUTHORIZED') {
-      await this.onOrder(
+    if (order.amountCents > 0) {
+      const requested: FulfilmentCommand = {
+        type: 'RequestPayment',
         orderId,
-        { type: 'RecordPayment', orderId, authorizationId: outcome.authorizationId },
-        context,
-      );
+        idempotencyKey: paymentKey(orderId),
+        amountCents: order.amountCents,
+      };
+      await this.onFulfilment(orderId, requested, contextOf(event, 'request-payment'));
+      await this.timers.set({
+        kind: 'payment',
+        orderId,
+        dueAt: new Date(Date.now() + 2 * this.paymentTimeoutMs),
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+      });
+    }
+    this.settling.add(orderId);
+    void this.settlePayment(order, context, stopping)
+      .catch(() => undefined)
+      .finally(() => this.settling.delete(orderId));
+  }
+
+  /** Records the provider's answer, or its silence, on the order; a payment come too late goes back. */
+  private async settlePayment(order: PlacedOrder, context: CommandContext, stopping?: AbortSignal) {
+    const { orderId } = order;
+    const outcome = await this.authorize(order, stopping);
+    if (outcome.status === 'AUTHORIZED') {
+      const { authorizationId } = outcome;
+      await this.onOrder(orderId, { type: 'RecordPayment', orderId, authorizationId }, context);
       // Cancelled while the payment was on its way: the payment goes back.
       const after = await this.order(orderId);
-      if (after?.status === 'CANCELLED') await this.refund(event, after, outcome.authorizationId);
+      if (after?.status === 'CANCELLED') await this.refund(context, after, authorizationId);
     } else {
       const reason = outcome.status === 'TIMED_OUT' ? 'PAYMENT_TIMEOUT' : 'PAYMENT_DECLINED';
       await this.onOrder(orderId, { type: 'DeclinePayment', orderId, reason }, context);
     }
+    await this.timers.clear('payment', orderId);
   }
 
   /** The gateway's answer, or TIMED_OUT; throws when the process stops meanwhile (it asks again later). */
-  private async authorize(event: Trigger, order: PlacedOrder, stopping?: AbortSignal) {
+  private async authorize(order: PlacedOrder, stopping?: AbortSignal) {
     const { orderId, amountCents, paymentToken } = order;
     if (amountCents === 0) return { status: 'AUTHORIZED' as const, authorizationId: 'free' };
-    const idempotencyKey = `authorize/${orderId}`;
-    const requested: FulfilmentCommand = { type: 'RequestPayment', orderId, idempotencyKey, amountCents };
-    await this.onFulfilment(orderId, requested, contextOf(event, 'request-payment'));
-    const request = { idempotencyKey, paymentToken, amountCents };
+    const request = { idempotencyKey: paymentKey(orderId), paymentToken, amountCents };
     const done = new AbortController();
     const signal = stopping ? AbortSignal.any([done.signal, stopping]) : done.signal;
     try {
@@ -233,7 +289,7 @@ export class OrderFulfilment {
 
   private async end(event: Trigger, orderId: string, status: 'CONFIRMED' | 'CANCELLED'): Promise<void> {
     await this.onFulfilment(orderId, { type: 'EndFulfilment', orderId, status }, contextOf(event, 'end'));
-    await this.timers.clear(orderId);
+    await this.timers.clear('expiry', orderId);
   }
 
   /**
@@ -256,7 +312,7 @@ export class OrderFulfilment {
     return this.onMeetup(meetupId, release, context);
   }
 
-  private async refund(event: Trigger, order: PlacedOrder, authorizationId: string): Promise<void> {
+  private async refund(cause: Trigger | CommandContext, order: PlacedOrder, authorizationId: string) {
     if (authorizationId === 'free') return;
     const { orderId, amountCents } = order;
     const idempotencyKey = `refund/${orderId}`;
@@ -267,10 +323,10 @@ export class OrderFulfilment {
       authorizationId,
       amountCents,
     };
-    await this.onFulfilment(orderId, requested, contextOf(event, `request-refund/${orderId}`));
+    await this.onFulfilment(orderId, requested, stepOf(cause, `request-refund/${orderId}`));
     const { refundId } = await this.gateway.refund({ idempotencyKey, authorizationId, amountCents });
     const record: OrderCommand = { type: 'RecordRefund', orderId, refundId };
-    await this.onOrder(orderId, record, contextOf(event, `record-refund/${orderId}`));
+    await this.onOrder(orderId, record, stepOf(cause, `record-refund/${orderId}`));
   }
 
   /** A cancelled meetup ends every order holding its seats; the orders' own cancellation compensates. */
@@ -304,6 +360,14 @@ export class OrderFulfilment {
   private onFulfilment(orderId: string, command: FulfilmentCommand, context: CommandContext) {
     return this.repository.handle(fulfilmentStreamId(orderId), fulfilmentDecider, command, context);
   }
+}
+
+const paymentKey = (orderId: string) => `authorize/${orderId}`;
+
+/** A step taken after another (a command's context), in its conversation. */
+function stepOf(cause: Trigger | CommandContext, step: string): CommandContext {
+  if ('eventId' in cause) return contextOf(cause, step);
+  return { ...cause, commandId: stepCommandId(cause.commandId, step) };
 }
 
 /** A step's context: its id derived from the event and the step, in the event's conversation. */

@@ -1,7 +1,11 @@
 import { Collection, Db } from 'mongodb';
 
-/** When an order expires, and the conversation its expiry belongs to. */
+/**
+ * A deadline of an order: when it expires, or when a payment asked for should have been answered;
+ * and the conversation it belongs to.
+ */
 export interface OrderTimer {
+  kind: 'expiry' | 'payment';
   orderId: string;
   dueAt: Date;
   correlationId: string;
@@ -9,14 +13,15 @@ export interface OrderTimer {
   causationId: string;
 }
 
-interface TimerDocument extends Omit<OrderTimer, 'orderId'> {
-  /** The order id. */
+interface TimerDocument extends OrderTimer {
+  /** `<kind>/<order id>` */
   _id: string;
 }
 
 /**
- * Durable timers: when each pending order expires, kept in MongoDB (`order_timers`) so that they
- * still fire after a restart, however long the app was down.
+ * Durable timers: when each pending order expires, and when each payment asked for should have
+ * been answered, kept in MongoDB (`order_timers`) so that they still fire after a restart,
+ * however long the app was down.
  */
 export class OrderTimers {
   private readonly collection: Collection<TimerDocument>;
@@ -29,12 +34,16 @@ export class OrderTimers {
     return this.collection.createIndex({ dueAt: 1 }, { name: 'by_due' });
   }
 
-  async set({ orderId, ...timer }: OrderTimer): Promise<void> {
-    await this.collection.updateOne({ _id: orderId }, { $set: timer }, { upsert: true });
+  async set(timer: OrderTimer): Promise<void> {
+    await this.collection.updateOne(
+      { _id: idOf(timer.kind, timer.orderId) },
+      { $set: timer },
+      { upsert: true },
+    );
   }
 
-  async clear(orderId: string): Promise<void> {
-    await this.collection.deleteOne({ _id: orderId });
+  async clear(kind: OrderTimer['kind'], orderId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: idOf(kind, orderId) });
   }
 
   /** Orders whose time has come, oldest first. */
@@ -44,6 +53,14 @@ export class OrderTimers {
       .sort({ dueAt: 1 })
       .limit(limit)
       .toArray();
-    return due.map(({ _id, ...timer }) => ({ orderId: _id, ...timer }));
+    return due.map(({ kind, orderId, dueAt, correlationId, causationId }) => ({
+      kind,
+      orderId,
+      dueAt,
+      correlationId,
+      causationId,
+    }));
   }
 }
+
+const idOf = (kind: OrderTimer['kind'], orderId: string) => `${kind}/${orderId}`;

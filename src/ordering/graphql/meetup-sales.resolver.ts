@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ArgsType, Context, Field, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Db } from 'mongodb';
 import { MeetupSalesDocument, meetupSalesProjection } from '../../../projections/meetup-sales.projection';
 import { DomainError } from '../../eventsourcing/deciders/domain-error';
@@ -25,7 +25,9 @@ export class MeetupSalesType {
   @Field(() => Int)
   seatsAvailable!: number;
 
-  @Field(() => Int, { description: 'What the confirmed orders brought, in cents.' })
+  @Field(() => Float, {
+    description: 'What the confirmed orders brought, in cents (a whole number, possibly past 2^31).',
+  })
   revenueCents!: number;
 }
 
