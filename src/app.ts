@@ -50,11 +50,11 @@ export async function startApp(
       },
     );
     if (config.playground) redirectBrowsersToPlayground(app.getHttpAdapter().getInstance());
-    await app.listen(config.port, '127.0.0.1');
+    await app.listen(config.port, config.host);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     return {
-      url: `http://127.0.0.1:${port}`,
+      url: `http://${reachable(config.host)}:${port}`,
       get: app.get.bind(app),
       close: once(() => app.close().then(closeConnections)),
     };
@@ -85,6 +85,12 @@ function httpOptions(config: AppConfig) {
     },
   };
 }
+
+/** Where a client on this host reaches a server listening on `host`. */
+const reachable = (host: string): string => {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+};
 
 const once = (close: () => Promise<void>): (() => Promise<void>) => {
   let closing: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import { startApp } from './app';
 import { ConfigError, loadConfig } from './config/app-config';
 import { withSecrets } from './config/secrets';
 import { provideStores } from './embedded/embedded-servers';
+import { ConsumerLeases } from './eventsourcing/subscriptions/consumer-leases';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     log(`GraphQL API:  ${app.url}/graphql`);
     if (config.playground) log(`Playground:   ${app.url}/graphiql`);
   } else {
-    log('Worker running: projections are being kept up to date');
+    // The id under which this process holds consumers in `consumer_leases`.
+    log(`Worker running as ${app.get(ConsumerLeases).holder}: projections are being kept up to date`);
   }
 
   let stopping = false;

@@ -43,6 +43,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('leases consumers for 6 s unless told otherwise, from 1 to 300', () => {
+    expect(loadConfig({}).leaseTtlSeconds).toBe(6);
+    expect(loadConfig({ LEASE_TTL_SECONDS: '2' }).leaseTtlSeconds).toBe(2);
+    for (const raw of ['0', '301', '1.5']) {
+      expect(() => loadConfig({ LEASE_TTL_SECONDS: raw })).toThrow(
+        /LEASE_TTL_SECONDS must be an integer from 1 to 300/,
+      );
+    }
+  });
+
+  it('listens on the loopback unless told an address', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::' }).host).toBe('::');
+    expect(() => loadConfig({ HOST: 'everywhere' })).toThrow(/HOST must be an IP address/);
+  });
+
   it('takes integers in plain decimal digits only', () => {
     for (const raw of ['0x10', '1e3', ' 8080', '80.0']) {
       expect(() => loadConfig({ PORT: raw })).toThrow(/PORT must be an integer/);

@@ -1,7 +1,11 @@
+import { isIP } from 'node:net';
+
 export type AppRole = 'api' | 'worker' | 'all';
 
 export interface AppConfig {
   port: number;
+  /** The address the HTTP server listens on: the loopback by default. */
+  host: string;
   role: AppRole;
   dataDir: string;
   /** Unset: the app starts the embedded event store. */
@@ -53,6 +57,11 @@ export interface AppConfig {
    * before it parks the event that keeps failing and moves on.
    */
   parkAfterAttempts: number;
+  /**
+   * How long a worker's hold on a consumer lasts without a heartbeat (renewed every third of it):
+   * a worker that dies hands its consumers over within about this time and a heartbeat.
+   */
+  leaseTtlSeconds: number;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -101,6 +110,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
     role,
     dataDir: env.DATA_DIR || 'data',
     eventStoreUrl: url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kdb']),
@@ -127,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     orderPaymentTimeoutSeconds: int('ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 86_400),
     paymentTimeoutMs: int('PAYMENT_TIMEOUT_MS', 5000, 10, 120_000),
     parkAfterAttempts: int('PARK_AFTER_ATTEMPTS', 10, 1, 1000),
+    leaseTtlSeconds: int('LEASE_TTL_SECONDS', 6, 1, 300),
   };
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [
@@ -146,6 +157,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (config.adminPassword !== undefined && config.adminPassword.length < 12) {
     problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  }
+  if (isIP(config.host) === 0) {
+    problems.push(`HOST must be an IP address to listen on (0.0.0.0: every interface), got '${config.host}'`);
   }
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(config.mongoDatabase)) {
     problems.push(`MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got '${config.mongoDatabase}'`);

@@ -12,6 +12,7 @@ import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { AnyProjection } from './projections/projection-definition';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
+import { ConsumerLeases } from './subscriptions/consumer-leases';
 import { ParkedEvents } from './subscriptions/parked-events';
 import { ParkedEventsResolver } from './subscriptions/parked-events.resolver';
 import { ParkedEventsService } from './subscriptions/parked-events.service';
@@ -57,6 +58,10 @@ export class EventsourcingModule {
         },
         { provide: CheckpointStore, useValue: new CheckpointStore(options.db) },
         { provide: ParkedEvents, useValue: new ParkedEvents(options.db) },
+        {
+          provide: ConsumerLeases,
+          useValue: new ConsumerLeases(options.db, { ttlMs: options.config.leaseTtlSeconds * 1000 }),
+        },
         ProjectionsService,
         ReactorHost,
         ParkedEventsService,
@@ -73,6 +78,7 @@ export class EventsourcingModule {
         EventSourcedRepository,
         CheckpointStore,
         ParkedEvents,
+        ConsumerLeases,
         ProjectionsService,
         ReactorHost,
         AuditService,

@@ -32,7 +32,8 @@ describe('order fulfilment with its worker killed at random points', () => {
 
   beforeAll(async () => {
     stores = await openStores();
-    const env = { PAYMENT_TIMEOUT_MS: '300', ORDER_PAYMENT_TIMEOUT_SECONDS: '600' };
+    // A restarted worker takes its consumers back once the killed one's leases expire: soon.
+    const env = { PAYMENT_TIMEOUT_MS: '300', ORDER_PAYMENT_TIMEOUT_SECONDS: '600', LEASE_TTL_SECONDS: '1' };
     worker = await startWorkerProcess(stores, env);
     api = await startTestApp(stores, { ...env, ROLE: 'api' });
     client = eventStoreClient(stores);

@@ -8,6 +8,10 @@ const MAIN = join(__dirname, '../../dist/src/main.js');
 export interface WorkerProcess {
   /** Everything it printed, across restarts. */
   output(): string;
+  /** The id it holds consumers under (in `consumer_leases`): a new one at each start. */
+  holder(): string;
+  /** False once killed or stopped, until it is started again. */
+  alive(): boolean;
   /** SIGKILL: no shutdown, no last checkpoint. */
   kill(): Promise<void>;
   /** Starts it again after a kill. */
@@ -22,10 +26,13 @@ export async function startWorkerProcess(
   env: Record<string, string>,
 ): Promise<WorkerProcess> {
   let output = '';
+  let holder = '';
   let child: ChildProcess | undefined;
   const exited = () =>
     new Promise<void>((resolve) =>
-      child!.exitCode !== null ? resolve() : child!.once('exit', () => resolve()),
+      child!.exitCode !== null || child!.signalCode !== null
+        ? resolve()
+        : child!.once('exit', () => resolve()),
     );
 
   const start = async () => {
@@ -51,7 +58,9 @@ export async function startWorkerProcess(
         30_000,
       );
       const check = () => {
-        if (!output.slice(from).includes('Worker running')) return;
+        const running = /Worker running as (\S+):/.exec(output.slice(from));
+        if (!running) return;
+        holder = running[1];
         clearTimeout(deadline);
         started.stdout!.off('data', check);
         resolve();
@@ -67,6 +76,8 @@ export async function startWorkerProcess(
   await start();
   return {
     output: () => output,
+    holder: () => holder,
+    alive: () => child!.exitCode === null && child!.signalCode === null,
     async kill() {
       child!.kill('SIGKILL');
       await exited();

@@ -5,6 +5,8 @@ import { AppConfig } from '../../config/app-config';
 import { EventSerializer } from '../event-store/event-serializer';
 import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { CheckpointWatch } from '../subscriptions/checkpoint-watch';
+import { ConsumerLeases } from '../subscriptions/consumer-leases';
+import { LeasedConsumer } from '../subscriptions/leased-consumer';
 import { ParkedEvents } from '../subscriptions/parked-events';
 import { SubscriptionRunner, SubscriptionStatus } from '../subscriptions/subscription-runner';
 import { APP_CONFIG, EVENTSTORE_CLIENT, MONGO_DB } from '../tokens';
@@ -21,12 +23,13 @@ interface ProjectionVersionDocument {
 
 /**
  * Runs every projection of `projections/` on the worker role, each as its own checkpointed
- * subscription, and tells queries when a read model has caught up with a position.
+ * subscription in whichever worker process holds its lease, and tells queries when a read model
+ * has caught up with a position.
  */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
-  private readonly runners = new Map<string, SubscriptionRunner>();
+  private readonly runners = new Map<string, LeasedConsumer>();
   private readonly watches = new Map<string, CheckpointWatch>();
 
   constructor(
@@ -37,6 +40,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
     private readonly parked: ParkedEvents,
+    private readonly leases: ConsumerLeases,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -76,9 +80,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async startProjection(definition: AnyProjection): Promise<void> {
-    await this.resetIfVersionChanged(definition);
     const engine = new ProjectionEngine(this.db, definition);
-    await engine.prepare();
     const replay = new ProjectionReplay(this.client, this.serializer, this.db, engine);
     const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
       name: checkpointName(definition),
@@ -88,8 +90,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       replay: (events, context) => replay.replay(events, context),
       log: (message) => this.logger.warn(message),
     });
-    this.runners.set(definition.name, runner);
-    await runner.start();
+    const consumer = new LeasedConsumer(runner, this.leases, this.checkpoints, {
+      // Only the process that holds the projection resets and prepares its read model.
+      onAcquired: async () => {
+        await this.resetIfVersionChanged(definition);
+        await engine.prepare();
+      },
+      log: this.logger,
+    });
+    this.runners.set(definition.name, consumer);
+    await consumer.start();
   }
 
   /** A new version starts its read model again from the first event. */

@@ -5,19 +5,21 @@ import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { EventSerializer } from '../event-store/event-serializer';
 import { APP_CONFIG, EVENTSTORE_CLIENT } from '../tokens';
 import { CheckpointStore } from './checkpoint-store';
+import { ConsumerLeases } from './consumer-leases';
+import { LeasedConsumer } from './leased-consumer';
 import { ParkedEvents } from './parked-events';
 import { SubscriptionRunner, SubscriptionStatus } from './subscription-runner';
 
 /**
  * Runs reactors (consumers with side effects) on the worker role, each as its own checkpointed
- * subscription, and stops them with the app. A reactor deduplicates its own effects (an inbox):
- * delivery is at least once. An event it keeps failing on is parked; a replay hands it to the
- * reactor again, alone.
+ * subscription in whichever worker process holds its lease, and stops them with the app. A
+ * reactor deduplicates its own effects (an inbox): delivery is at least once. An event it keeps
+ * failing on is parked; a replay hands it to the reactor again, alone.
  */
 @Injectable()
 export class ReactorHost implements OnModuleDestroy {
   private readonly logger = new Logger('Reactors');
-  private readonly runners = new Map<string, SubscriptionRunner>();
+  private readonly runners = new Map<string, LeasedConsumer>();
 
   constructor(
     @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
@@ -25,6 +27,7 @@ export class ReactorHost implements OnModuleDestroy {
     private readonly serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
     private readonly parked: ParkedEvents,
+    private readonly leases: ConsumerLeases,
   ) {}
 
   /** Starts a reactor to handle events of the given types, unless this process only serves the API. */
@@ -41,8 +44,14 @@ export class ReactorHost implements OnModuleDestroy {
       parking: { store: this.parked, afterAttempts: this.config.parkAfterAttempts },
       log: (message) => this.logger.warn(message),
     });
-    this.runners.set(name, runner);
-    await runner.start();
+    const consumer = new LeasedConsumer(runner, this.leases, this.checkpoints, { log: this.logger });
+    this.runners.set(name, consumer);
+    await consumer.start();
+  }
+
+  /** True while the reactor runs in this process: for work only its holder may do (timers). */
+  holds(name: string): boolean {
+    return this.runners.get(name)?.holds() ?? false;
   }
 
   status(): SubscriptionStatus[] {

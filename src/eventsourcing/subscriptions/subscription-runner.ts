@@ -7,10 +7,12 @@ import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { Backoff } from './backoff';
 import { AllPosition, CheckpointStore } from './checkpoint-store';
+import { LeaseLostError } from './consumer-leases';
 import { asError, Replay, replayRequested } from './parked-event-replay';
 import { ParkedEvents } from './parked-events';
 
-export type SubscriptionState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+/** `standby`: run under a lease that another process holds (see `LeasedConsumer`). */
+export type SubscriptionState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped' | 'standby';
 
 export interface SubscriptionStatus {
   name: string;
@@ -20,6 +22,16 @@ export interface SubscriptionStatus {
   lastError?: string;
   /** Events parked and not replayed or discarded yet. */
   parked: number;
+  /** Under a lease: the id of the worker process running it, as last seen; none while it is free. */
+  holder?: string;
+}
+
+/** The lease a runner runs under, when consumers are shared by several processes. */
+export interface RunnerLease {
+  /** Its fencing token: every checkpoint is stored under it, and refused once a later one is out. */
+  token: number;
+  /** Resolves while this process still holds the consumer; rejects with `LeaseLostError` once not. */
+  check(): Promise<void>;
 }
 
 export interface ParkingOptions {
@@ -94,6 +106,7 @@ export class SubscriptionRunner extends EventEmitter {
   private parked = 0;
   private parkedCheckDue = false;
   private parkedPoll: NodeJS.Timeout | undefined;
+  private lease: RunnerLease | undefined;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -124,8 +137,14 @@ export class SubscriptionRunner extends EventEmitter {
     };
   }
 
-  async start(): Promise<void> {
+  /**
+   * With a lease, the lease is checked before every batch and every replay, and each checkpoint
+   * is stored under its token: once the consumer has been taken over, this runner handles no
+   * further batch, stores no checkpoint, and stops itself (`lease-lost`).
+   */
+  async start(lease?: RunnerLease): Promise<void> {
     if (this.running) return;
+    this.lease = lease;
     this.stopping = false;
     this.stopSignal = new AbortController();
     this.state = 'starting';
@@ -146,6 +165,7 @@ export class SubscriptionRunner extends EventEmitter {
     clearInterval(this.parkedPoll);
     this.options.parking?.store.off('replay-requested', this.onReplayRequested);
     await this.saveIdleCheckpoint();
+    this.lease = undefined;
     this.state = 'stopped';
   }
 
@@ -177,6 +197,12 @@ export class SubscriptionRunner extends EventEmitter {
       } catch (error) {
         if (this.stopping) break;
         this.fail(error);
+        if (error instanceof LeaseLostError) {
+          // Another process runs the consumer now: not a failure to retry.
+          this.stopping = true;
+          this.emit('lease-lost');
+          break;
+        }
         await this.pause(backoff.next());
       } finally {
         await this.subscription?.unsubscribe().catch(() => undefined);
@@ -219,6 +245,7 @@ export class SubscriptionRunner extends EventEmitter {
       if (this.subscriptionError) throw this.subscriptionError;
       if (this.parkedCheckDue) {
         this.parkedCheckDue = false;
+        await this.lease?.check();
         await this.checkParkedEvents();
         continue;
       }
@@ -227,6 +254,8 @@ export class SubscriptionRunner extends EventEmitter {
         this.wake = undefined;
         continue;
       }
+      // A process paused past its lease (a long GC, a frozen VM) finds out here, before acting again.
+      await this.lease?.check();
       const batch = this.buffer.splice(0, this.batchSize);
       if (this.subscription?.isPaused() && this.buffer.length < this.batchSize) this.subscription.resume();
       await this.handleBatch(batch);
@@ -246,7 +275,7 @@ export class SubscriptionRunner extends EventEmitter {
     if (events.length > 0) {
       clearTimeout(this.idleSave);
       this.idleSave = undefined;
-      await this.checkpoints.save(this.options.name, position);
+      await this.checkpoints.save(this.options.name, position, this.lease?.token);
     } else {
       // Nothing was done: losing this position to a crash only means passing these events again.
       this.idleSave ??= setTimeout(
@@ -357,7 +386,9 @@ export class SubscriptionRunner extends EventEmitter {
     clearTimeout(this.idleSave);
     this.idleSave = undefined;
     if (this.position)
-      await this.checkpoints.save(this.options.name, this.position).catch((error) => this.fail(error));
+      await this.checkpoints
+        .save(this.options.name, this.position, this.lease?.token)
+        .catch((error) => this.fail(error));
   }
 
   private pause(ms: number): Promise<void> {

@@ -13,7 +13,10 @@ export const FULFILMENT_SUBSCRIPTION = 'process:order-fulfilment';
 /** How often due order timers are looked for. */
 const TIMER_POLL_MS = 1000;
 
-/** Runs order fulfilment on the worker role: its subscription, and its timers. */
+/**
+ * Runs order fulfilment on the worker role: its subscription, and its timers, both only in the
+ * worker process that holds the subscription's lease.
+ */
 @Injectable()
 export class FulfilmentReactor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Fulfilment');
@@ -42,6 +45,7 @@ export class FulfilmentReactor implements OnApplicationBootstrap, OnModuleDestro
       fulfilment.handle(events, stopping),
     );
     this.poller = setInterval(() => {
+      if (!this.reactors.holds(FULFILMENT_SUBSCRIPTION)) return;
       this.polling ??= fulfilment
         .expireDue()
         .catch((error: Error) => this.logger.warn(`expiring orders: ${error.message}`))
