@@ -33,7 +33,7 @@ export interface ScheduledMeetup {
 
 export type MeetupState = { status: 'NONE' } | ScheduledMeetup;
 
-export const seatsAvailable = (state: ScheduledMeetup): number =>
+const seatsAvailable = (state: ScheduledMeetup): number =>
   state.capacity - state.seatsHeld - state.seatsSold;
 
 export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {

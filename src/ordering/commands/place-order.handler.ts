@@ -5,14 +5,9 @@ import { CommandResult } from '../../eventsourcing/deciders/command-context';
 import { EventSourcedRepository } from '../../eventsourcing/deciders/event-sourced-repository';
 import { aggregateIdFor } from '../../eventsourcing/event-store/deterministic-ids';
 import { APP_CONFIG } from '../../eventsourcing/tokens';
-import { meetupDecider, seatsAvailable } from '../../meetups/domain/meetup.decider';
-import {
-  meetupCancelled,
-  meetupNotFound,
-  meetupNotPublished,
-  meetupStarted,
-  soldOut,
-} from '../../meetups/domain/meetup.errors';
+import { DomainError } from '../../eventsourcing/deciders/domain-error';
+import { meetupDecider } from '../../meetups/domain/meetup.decider';
+import { meetupNotFound } from '../../meetups/domain/meetup.errors';
 import { toStreamId } from '../../meetups/domain/meetup.stream';
 import { orderDecider } from '../domain/order.decider';
 import { orderStreamId } from '../domain/order.streams';
@@ -48,14 +43,24 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Com
       actor,
       now,
     };
-    // The order's stream is this command's alone: if it exists, this is a repeat, answered as the first.
-    const repeat = (await this.repository.read(streamId, orderDecider)).state.status !== 'NONE';
-    if (!repeat) {
-      if (meetup.status === 'CANCELLED') throw meetupCancelled(meetupId);
-      if (meetup.status === 'DRAFT') throw meetupNotPublished(meetupId);
-      if (Date.parse(meetup.startsAt) <= now.getTime()) throw meetupStarted(meetupId);
-      if (seatsAvailable(meetup) < quantity) throw soldOut(meetupId, seatsAvailable(meetup));
-    }
+    // What the meetup would answer the fulfilment process, asked now: refused at once.
+    const refusal = refusalOf(() =>
+      meetupDecider.decide({ type: 'ReserveSeats', meetupId, orderId, quantity, now }, meetup),
+    );
+    // The order's stream is this command's alone: if it exists, this is a repeat, answered as the
+    // first whatever the meetup has become. Only a refusal needs to know.
+    if (refusal && (await this.repository.read(streamId, orderDecider)).state.status === 'NONE')
+      throw refusal;
     return this.repository.handle(streamId, orderDecider, place, context);
+  }
+}
+
+function refusalOf(decide: () => unknown): DomainError | undefined {
+  try {
+    decide();
+    return undefined;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
   }
 }

@@ -47,8 +47,8 @@ export class FulfilmentReactor implements OnApplicationBootstrap, OnModuleDestro
     this.poller = setInterval(() => {
       if (!this.reactors.holds(FULFILMENT_SUBSCRIPTION)) return;
       this.polling ??= fulfilment
-        .expireDue()
-        .catch((error: Error) => this.logger.warn(`expiring orders: ${error.message}`))
+        .fireDue()
+        .catch((error: Error) => this.logger.warn(`order timers: ${error.message}`))
         .finally(() => (this.polling = undefined));
     }, TIMER_POLL_MS);
   }

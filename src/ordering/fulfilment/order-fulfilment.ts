@@ -114,7 +114,7 @@ export class OrderFulfilment {
    * payments whose answer was lost (the process stopped while waiting). A timer is cleared only
    * once its order is done with.
    */
-  async expireDue(now = new Date()): Promise<number> {
+  async fireDue(now = new Date()): Promise<number> {
     const due = await this.timers.due(now);
     for (const timer of due) {
       const { kind, orderId, correlationId, causationId } = timer;
@@ -136,13 +136,8 @@ export class OrderFulfilment {
       await this.timers.clear('payment', orderId);
       return;
     }
-    const dueAt = new Date(Date.now() + 2 * this.paymentTimeoutMs);
-    await this.timers.set({ kind: 'payment', orderId, dueAt, correlationId, causationId });
     const context = { commandId: stepCommandId(causationId, 'record-payment'), correlationId, causationId };
-    this.settling.add(orderId);
-    void this.settlePayment(order, context)
-      .catch(() => undefined)
-      .finally(() => this.settling.delete(orderId));
+    await this.settleApart(order, context);
   }
 
   private async react(event: Trigger, stopping?: AbortSignal): Promise<void> {
@@ -163,8 +158,10 @@ export class OrderFulfilment {
         return this.compensate(event, event.data.orderId);
       case 'MeetupCancelled':
         return this.cancelOrdersOf(event, event.data.meetupId);
-      default:
-        return;
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
     }
   }
 
@@ -218,22 +215,27 @@ export class OrderFulfilment {
       return;
     }
     const context = contextOf(event, 'record-payment');
-    if (order.amountCents > 0) {
-      const requested: FulfilmentCommand = {
-        type: 'RequestPayment',
-        orderId,
-        idempotencyKey: paymentKey(orderId),
-        amountCents: order.amountCents,
-      };
-      await this.onFulfilment(orderId, requested, contextOf(event, 'request-payment'));
-      await this.timers.set({
-        kind: 'payment',
-        orderId,
-        dueAt: new Date(Date.now() + 2 * this.paymentTimeoutMs),
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-      });
-    }
+    // A free order has no provider to wait for.
+    if (order.amountCents === 0) return this.settlePayment(order, context);
+    const requested: FulfilmentCommand = {
+      type: 'RequestPayment',
+      orderId,
+      idempotencyKey: paymentKey(orderId),
+      amountCents: order.amountCents,
+    };
+    await this.onFulfilment(orderId, requested, contextOf(event, 'request-payment'));
+    await this.settleApart(order, context, stopping);
+  }
+
+  /**
+   * Waits for the provider apart from the caller, under a durable timer that asks again should
+   * the answer be lost: set first, cleared once the answer is recorded.
+   */
+  private async settleApart(order: PlacedOrder, context: CommandContext, stopping?: AbortSignal) {
+    const { orderId } = order;
+    const { correlationId, causationId } = context;
+    const dueAt = new Date(Date.now() + 2 * this.paymentTimeoutMs);
+    await this.timers.set({ kind: 'payment', orderId, dueAt, correlationId, causationId });
     this.settling.add(orderId);
     void this.settlePayment(order, context, stopping)
       .catch(() => undefined)
@@ -241,7 +243,11 @@ export class OrderFulfilment {
   }
 
   /** Records the provider's answer, or its silence, on the order; a payment come too late goes back. */
-  private async settlePayment(order: PlacedOrder, context: CommandContext, stopping?: AbortSignal) {
+  private async settlePayment(
+    order: PlacedOrder,
+    context: CommandContext,
+    stopping?: AbortSignal,
+  ): Promise<void> {
     const { orderId } = order;
     const outcome = await this.authorize(order, stopping);
     if (outcome.status === 'AUTHORIZED') {
@@ -260,7 +266,7 @@ export class OrderFulfilment {
   /** The gateway's answer, or TIMED_OUT; throws when the process stops meanwhile (it asks again later). */
   private async authorize(order: PlacedOrder, stopping?: AbortSignal) {
     const { orderId, amountCents, paymentToken } = order;
-    if (amountCents === 0) return { status: 'AUTHORIZED' as const, authorizationId: 'free' };
+    if (amountCents === 0) return { status: 'AUTHORIZED' as const, authorizationId: FREE };
     const request = { idempotencyKey: paymentKey(orderId), paymentToken, amountCents };
     const done = new AbortController();
     const signal = stopping ? AbortSignal.any([done.signal, stopping]) : done.signal;
@@ -313,7 +319,7 @@ export class OrderFulfilment {
   }
 
   private async refund(cause: Trigger | CommandContext, order: PlacedOrder, authorizationId: string) {
-    if (authorizationId === 'free') return;
+    if (authorizationId === FREE) return;
     const { orderId, amountCents } = order;
     const idempotencyKey = `refund/${orderId}`;
     const requested: FulfilmentCommand = {
@@ -363,6 +369,9 @@ export class OrderFulfilment {
 }
 
 const paymentKey = (orderId: string) => `authorize/${orderId}`;
+
+/** The authorization of an order that costs nothing: there is nothing to refund. */
+const FREE = 'free';
 
 /** A step taken after another (a command's context), in its conversation. */
 function stepOf(cause: Trigger | CommandContext, step: string): CommandContext {
