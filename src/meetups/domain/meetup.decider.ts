@@ -33,8 +33,7 @@ export interface ScheduledMeetup {
 
 export type MeetupState = { status: 'NONE' } | ScheduledMeetup;
 
-const seatsAvailable = (state: ScheduledMeetup): number =>
-  state.capacity - state.seatsHeld - state.seatsSold;
+const seatsAvailable = (state: ScheduledMeetup): number => state.capacity - state.seatsHeld - state.seatsSold;
 
 export const meetupDecider: Decider<MeetupState, MeetupCommand, MeetupEvent> = {
   initialState: { status: 'NONE' },
