@@ -100,18 +100,16 @@ export class EventSourcedRepository {
     context: CommandContext,
     claim: IdempotencyClaim,
   ): Promise<CommandResult> {
-    // A command id seen before may be a repeat whose events are older than the snapshot: only a
-    // read of the whole stream finds them. The snapshot is read meanwhile, for the usual case.
-    const snapshotted = decider.snapshot !== undefined;
-    const [seenBefore, fromSnapshotFirst] = snapshotted
-      ? await Promise.all([claim.verify(), this.load(streamId, decider, context.commandId, true)])
-      : [undefined, undefined];
-    const fromSnapshot = snapshotted && seenBefore === undefined;
+    let fromSnapshot = decider.snapshot !== undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const { stream, repeated } =
-        attempt === 1 && fromSnapshot
-          ? fromSnapshotFirst!
-          : await this.load(streamId, decider, context.commandId, fromSnapshot);
+      let { stream, repeated } = await this.load(streamId, decider, context.commandId, fromSnapshot);
+      // A command id seen before may be a repeat whose events are older than the snapshot: only a
+      // read of the whole stream finds them. Asked after the snapshot is read, since a snapshot
+      // holding a repeat's events was written after the repeat's record.
+      if (fromSnapshot && (await claim.verify()) !== undefined) {
+        fromSnapshot = false;
+        ({ stream, repeated } = await this.load(streamId, decider, context.commandId, false));
+      }
       if (repeated) {
         await claim.verify();
         return repeated;
@@ -203,11 +201,12 @@ export class EventSourcedRepository {
           lastPosition: result.position,
           sinceSnapshot: base.sinceSnapshot + events.length,
         };
-        if (decider.snapshot && kept.sinceSnapshot >= decider.snapshot.every) {
-          await this.snapshots.save(streamId, decider.snapshot, kept);
-          kept.sinceSnapshot = 0;
-        }
         this.keep(streamId, kept);
+        if (decider.snapshot && kept.sinceSnapshot >= decider.snapshot.every) {
+          kept.sinceSnapshot = 0;
+          // A copy: the kept state's collections are extended in place by the commands to come.
+          await this.snapshots.save(streamId, decider.snapshot, { ...kept, state: structuredClone(state) });
+        }
       } else {
         this.kept.delete(streamId);
       }

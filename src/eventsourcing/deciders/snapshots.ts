@@ -1,4 +1,5 @@
 import { BACKWARDS, END, EventStoreDBClient, jsonEvent, StreamNotFoundError } from '@eventstore/db-client';
+import { lru } from 'tiny-lru';
 
 /** How a decider's state is snapshotted: every `every` events, under a version of its shape. */
 export interface SnapshotPolicy {
@@ -32,7 +33,8 @@ export const snapshotStreamId = (streamId: string): string => `snapshot-${stream
  * kept as it is, outside crypto-shredding.
  */
 export class Snapshots {
-  private readonly limited = new Set<string>();
+  /** Snapshot streams already limited to one event, as far as this process knows. */
+  private readonly limited = lru<true>(10_000);
 
   constructor(private readonly client: EventStoreDBClient) {}
 
@@ -62,7 +64,7 @@ export class Snapshots {
     try {
       if (!this.limited.has(stream)) {
         await this.client.setStreamMetadata(stream, { maxCount: 1 });
-        this.limited.add(stream);
+        this.limited.set(stream, true);
       }
       const data: SnapshotData = {
         version: policy.version,
