@@ -100,7 +100,11 @@ async function measureLongStream(client: EventStoreDBClient): Promise<void> {
   const fullRead = nowMs() - started;
   // The first command with snapshots enabled folds the whole stream once and writes one, after it answers.
   await fresh().handle(streamId, meetupDecider, reserve(), context());
-  while (!(await snapshotExists(client, streamId))) await new Promise((resolve) => setTimeout(resolve, 50));
+  const written = nowMs() + 10_000;
+  while (!(await snapshotExists(client, streamId))) {
+    if (nowMs() > written) throw new Error('no snapshot was written');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 
   // After each restart: rehydrating from the snapshot and deciding; then a whole command, which
   // also records its id and appends (two writes the store makes durable before it answers).
@@ -147,7 +151,7 @@ async function snapshotExists(client: EventStoreDBClient, streamId: string): Pro
 /** Orders placed over HTTP and followed to CONFIRMED through the orders read model. */
 async function benchOrders(eventStoreUrl: string, mongoUrl: string): Promise<void> {
   const config = benchConfig({ ORDER_PAYMENT_TIMEOUT_SECONDS: '3600' });
-  const app = await startApp({ ...config, eventStoreUrl, mongoUrl }, { logger: ['error', 'warn'] });
+  const app = await startApp({ ...config, eventStoreUrl, mongoUrl }, { logger: false });
   const mongo = await MongoClient.connect(mongoUrl);
   const orders = mongo.db(config.mongoDatabase).collection(ordersProjection.collection);
   try {
@@ -206,8 +210,14 @@ async function benchOrders(eventStoreUrl: string, mongoUrl: string): Promise<voi
         );
         placedAt.set(placeOrder.id, at);
       });
+      let failed: unknown;
+      placing.catch((error: unknown) => (failed = error));
+      const deadline = nowMs() + 300_000;
       const seen = new Set<string>();
       while (seen.size < total) {
+        if (failed) throw failed;
+        if (nowMs() > deadline)
+          throw new Error(`only ${seen.size} of ${total} orders confirmed in 5 minutes`);
         const confirmed = await orders
           .find({ meetupId, status: 'CONFIRMED' }, { projection: { _id: 1 } })
           .toArray();

@@ -12,6 +12,7 @@ import {
   InvalidInputError,
 } from './graphql/graphql-error.filter';
 import { graphqlOptions } from './graphql/graphql-options';
+import { ReadConsistencyModule } from './graphql/read-consistency.module';
 import { PlaygroundController } from './graphql/playground.controller';
 import { userEventSchemas } from './identity/domain/user.events';
 import { ForgettingModule } from './identity/forgetting/forgetting.module';
@@ -74,6 +75,7 @@ export class AppModule {
       imports: [
         core,
         GraphQLModule.forRoot(graphqlOptions(config)),
+        ReadConsistencyModule,
         IdentityModule,
         MeetupsModule,
         OrderingModule,

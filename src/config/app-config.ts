@@ -169,4 +169,4 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 /** Long and varied enough not to be guessed: 32 characters or more, at least 16 of them different. */
-const strongSecret = (secret: string): boolean => secret.length >= 32 && new Set(secret).size >= 16;
+export const strongSecret = (secret: string): boolean => secret.length >= 32 && new Set(secret).size >= 16;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './app-config';
@@ -24,5 +24,15 @@ describe('withSecrets', () => {
     const jwtSecret = 'k8S2vQ7xL0pZ4mN9bR3tW6yC1dF5gH2j';
     const config = await withSecrets(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: jwtSecret }));
     expect(config.jwtSecret).toBe(jwtSecret);
+  });
+
+  it('refuses a kept secret that is not whole, and leaves no half-written file behind', async () => {
+    await withSecrets(loadConfig({ DATA_DIR: dataDir }));
+    expect((await readdir(join(dataDir, 'secrets'))).sort()).toEqual(['hash-key', 'jwt-secret']);
+    await mkdir(join(dataDir, 'secrets'), { recursive: true });
+    await writeFile(join(dataDir, 'secrets', 'jwt-secret'), '');
+    await expect(withSecrets(loadConfig({ DATA_DIR: dataDir }))).rejects.toThrow(
+      'does not hold a strong secret',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppConfig } from './app-config';
+import { AppConfig, ConfigError, strongSecret } from './app-config';
 
 export type ConfigWithSecrets = AppConfig & { jwtSecret: string; hashKey: string };
 
@@ -22,15 +22,29 @@ export async function withSecrets(config: AppConfig): Promise<ConfigWithSecrets>
 async function keptSecret(dir: string, name: string): Promise<string> {
   const path = join(dir, name);
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return checked(path, await readFile(path, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(48).toString('base64url');
-  // 'wx': of two processes starting at once, the second reads what the first wrote.
-  await writeFile(path, secret, { mode: 0o600, flag: 'wx' }).catch(async (error) => {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  });
-  return (await readFile(path, 'utf8')).trim();
+  // Written whole under another name, then linked into place: a crash never leaves half a secret,
+  // and of two processes starting at once, the second reads what the first wrote.
+  const written = `${path}.${process.pid}.new`;
+  await writeFile(written, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  try {
+    await link(written, path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await unlink(written);
+  }
+  return checked(path, await readFile(path, 'utf8'));
+}
+
+function checked(path: string, content: string): string {
+  const secret = content.trim();
+  if (!strongSecret(secret)) {
+    throw new ConfigError([`${path} does not hold a strong secret: remove it to have a new one made`]);
+  }
+  return secret;
 }

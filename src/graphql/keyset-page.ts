@@ -1,8 +1,7 @@
 import { Collection, Document, Filter, Sort } from 'mongodb';
 import { InvalidInputError } from './graphql-error.filter';
 import { PageInfo } from './page-info.type';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isLowerCaseUuid } from './uuid';
 
 export interface Page<Node> {
   edges: { cursor: string; node: Node }[];
@@ -60,7 +59,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const date = new Date(typeof at === 'string' ? at : Number.NaN);
-    if (typeof id !== 'string' || !UUID.test(id)) throw new Error();
+    if (typeof id !== 'string' || !isLowerCaseUuid(id)) throw new Error();
     // Only what encodeCursor writes, byte for byte: base64url decoding skips what it cannot read.
     if (Number.isNaN(date.getTime()) || encodeCursor(date, id) !== cursor) throw new Error();
     return { at: date, id };

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../eventsourcing/deciders/command-context';
 import { Actor } from '../identity/domain/role';
+import { unauthenticated } from '../identity/auth/auth.errors';
 import { CommandInput } from './command-input';
+import { isLowerCaseUuid } from './uuid';
 
 /** What a resolver knows of the HTTP request behind it. */
 export interface GraphQLRequestContext {
@@ -12,14 +14,13 @@ export interface GraphQLRequestContext {
   actor?: Actor;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The correlation id comes from an `x-correlation-id` header when it is a UUID. */
 export function requestContext(
   headers: Record<string, string | string[] | undefined>,
 ): GraphQLRequestContext {
   const header = headers['x-correlation-id'];
-  const correlationId = typeof header === 'string' && UUID.test(header) ? header.toLowerCase() : randomUUID();
+  const correlationId =
+    typeof header === 'string' && isLowerCaseUuid(header.toLowerCase()) ? header.toLowerCase() : randomUUID();
   const authorization = headers.authorization;
   return { correlationId, ...(typeof authorization === 'string' ? { authorization } : {}) };
 }
@@ -34,4 +35,10 @@ export function commandContext(request: GraphQLRequestContext, input: CommandInp
     ...(request.actor ? { userId: request.actor.userId } : {}),
     ...(input.expectedRevision == null ? {} : { expectedRevision: BigInt(input.expectedRevision) }),
   };
+}
+
+/** Who asks, on an operation the auth guard let through only with a valid session. */
+export function actorOf(request: GraphQLRequestContext): Actor {
+  if (!request.actor) throw unauthenticated('This operation needs a session.');
+  return request.actor;
 }

@@ -8,3 +8,8 @@ export const IsNormalisedUuid = () =>
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value)),
     IsUUID(),
   );
+
+const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A UUID as ids are kept: in lower case. */
+export const isLowerCaseUuid = (value: string): boolean => LOWER_CASE_UUID.test(value);

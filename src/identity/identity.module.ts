@@ -6,7 +6,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../eventsourcing/tokens';
-import { ReadConsistency } from '../graphql/read-consistency';
 import { AdminAccount } from './admin-account';
 import { AuthGuard } from './auth/auth.guard';
 import { attemptSubjectOf, LOGIN_PER_ADDRESS, LOGIN_PER_CLIENT } from './auth/login-throttler.guard';
@@ -61,7 +60,6 @@ const configured = { inject: [APP_CONFIG] };
     SessionTokens,
     { provide: APP_GUARD, useClass: AuthGuard },
     LoginService,
-    ReadConsistency,
     RegisterUserHandler,
     ChangePasswordHandler,
     ForgetUserHandler,

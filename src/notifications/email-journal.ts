@@ -1,6 +1,6 @@
+import { reactionContext } from '../eventsourcing/deciders/command-context';
 import { Decider, DomainEvent } from '../eventsourcing/deciders/decider';
 import { EventSourcedRepository } from '../eventsourcing/deciders/event-sourced-repository';
-import { stepCommandId } from '../eventsourcing/event-store/deterministic-ids';
 import { EventSchema } from '../eventsourcing/event-store/event-schema-registry';
 import { RecordedDomainEvent } from '../eventsourcing/event-store/event-metadata';
 
@@ -40,10 +40,7 @@ export class EmailJournal {
       subject,
       triggeredBy: trigger.type,
     };
-    await this.repository.handle(emailStreamId(messageId), emailDecider, command, {
-      commandId: stepCommandId(messageId, 'journal'),
-      correlationId: trigger.metadata.correlationId,
-      causationId: trigger.eventId,
-    });
+    const context = reactionContext(trigger, `journal-email/${userId}`);
+    await this.repository.handle(emailStreamId(messageId), emailDecider, command, context);
   }
 }

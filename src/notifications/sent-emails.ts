@@ -1,5 +1,6 @@
-import { Collection, Db, MongoServerError } from 'mongodb';
+import { Collection, Db } from 'mongodb';
 import { MailTransport } from './mail/mailer';
+import { isDuplicateKey } from '../eventsourcing/duplicate-key';
 
 /**
  * An e-mail the reactor has sent, or only recorded when there is no SMTP server: at once the
@@ -10,7 +11,7 @@ export interface SentEmailDocument {
   _id: string;
   eventId: string;
   userId: string;
-  /** The address, normalised as `normaliseAddress` does, so it is found whatever its spelling. */
+  /** The address, normalised as `normaliseEmail` does, so it is found whatever its spelling. */
   to: string;
   subject: string;
   text: string;
@@ -19,8 +20,6 @@ export interface SentEmailDocument {
 }
 
 export const SENT_EMAILS = 'sent_emails';
-
-const DUPLICATE_KEY = 11000;
 
 export class SentEmails {
   readonly collection: Collection<SentEmailDocument>;
@@ -46,7 +45,7 @@ export class SentEmails {
     try {
       await this.collection.insertOne(email);
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

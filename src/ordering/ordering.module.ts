@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ReadConsistency } from '../graphql/read-consistency';
 import { OrderCommandHandler } from './commands/order-command.handler';
 import { PlaceOrderHandler } from './commands/place-order.handler';
 import { MeetupSalesResolver } from './graphql/meetup-sales.resolver';
@@ -9,13 +8,6 @@ import { OrdersResolver } from './graphql/orders.resolver';
 
 @Module({
   imports: [CqrsModule],
-  providers: [
-    PlaceOrderHandler,
-    OrderCommandHandler,
-    OrdersReader,
-    OrdersResolver,
-    MeetupSalesResolver,
-    ReadConsistency,
-  ],
+  providers: [PlaceOrderHandler, OrderCommandHandler, OrdersReader, OrdersResolver, MeetupSalesResolver],
 })
 export class OrderingModule {}

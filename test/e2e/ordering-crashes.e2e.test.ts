@@ -9,8 +9,10 @@ import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`;
 const CANCEL_ORDER = `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { id } }`;
-const SALES = `query ($id: ID!) { meetupSales(meetupId: $id) { seatsSold seatsReserved seatsAvailable revenueCents } }`;
-const SEATS = `query ($id: ID!) { meetup(id: $id) { seatsAvailable } }`;
+const SALES = `query ($id: ID!, $at: String) {
+  meetupSales(meetupId: $id, consistentWith: $at) { seatsSold seatsReserved seatsAvailable revenueCents }
+}`;
+const SEATS = `query ($id: ID!, $at: String) { meetup(id: $id, consistentWith: $at) { seatsAvailable } }`;
 
 /** What each order does, by its index: most pay, some are declined, time out or are given up. */
 const TOKENS = ['tok_ok', 'tok_ok', 'tok_ok', 'tok_ok', 'tok_ok', 'tok_ok', 'tok_declined', 'tok_timeout'];
@@ -122,7 +124,7 @@ describe('order fulfilment with its worker killed at random points', () => {
     await killer;
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(ends.size).toBe(orders.length);
-    await waitForQuiet();
+    const settledAt = await waitForQuiet();
 
     const streams = new Map<string, AnyRecordedEvent[]>();
     for (const order of orders) streams.set(order.id, await readAllOf(client, `order-${order.id}`));
@@ -164,9 +166,10 @@ describe('order fulfilment with its worker killed at random points', () => {
       const sold = sum('SeatsSold') - releasedOf(seatEvents, true);
       expect({ meetupId, held, sold }).toEqual({ meetupId, held: 0, sold: soldSeats });
 
-      const sales = (await api.gql(SALES, { id: meetupId }, organiser.headers)).data!.meetupSales;
+      const sales = (await api.gql(SALES, { id: meetupId, at: settledAt }, organiser.headers)).data!
+        .meetupSales;
       expect(sales).toMatchObject({ seatsSold: soldSeats, seatsReserved: 0, revenueCents: soldSeats * 900 });
-      const catalogue = (await api.gql(SEATS, { id: meetupId })).data!.meetup;
+      const catalogue = (await api.gql(SEATS, { id: meetupId, at: settledAt })).data!.meetup;
       expect(catalogue.seatsAvailable).toBe(meetupId === popular ? 60 - soldSeats : 100);
     }
 
@@ -205,10 +208,14 @@ describe('order fulfilment with its worker killed at random points', () => {
     for (const email of emails) expect(journal.get(email._id as unknown as string)).toBe(1);
   }, 240_000);
 
-  /** Waits until the worker has nothing left to do: no new event for two seconds. */
-  async function waitForQuiet(): Promise<void> {
+  /**
+   * Waits (bounded) until the worker has nothing left to do: no new event for two seconds. The
+   * head it settled at, for queries to wait on their read models.
+   */
+  async function waitForQuiet(): Promise<string> {
     let last = '';
-    for (;;) {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
       let head = '';
       for await (const resolved of client.readAll({
         direction: 'backwards',
@@ -217,10 +224,11 @@ describe('order fulfilment with its worker killed at random points', () => {
       })) {
         head = String(resolved.event!.position.commit);
       }
-      if (head === last) return;
+      if (head === last) return head;
       last = head;
       await sleep(2000);
     }
+    throw new Error('the worker was still appending after 60 s');
   }
 });
 

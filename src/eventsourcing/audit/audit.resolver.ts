@@ -1,11 +1,10 @@
 import { Args, ArgsType, Context, Field, Int, Query, Resolver } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { GraphQLRequestContext } from '../../graphql/request-context';
+import { actorOf, GraphQLRequestContext } from '../../graphql/request-context';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { AdminOnly, Authenticated } from '../../identity/auth/auth.decorators';
-import { isAdmin } from '../../identity/domain/role';
-import { forbidden } from '../../identity/domain/user.errors';
+import { forbidden, isAdmin } from '../../identity/domain/role';
 import { AuditService } from './audit.service';
 import { RecordedEventType } from './recorded-event.type';
 
@@ -80,7 +79,7 @@ export class AuditResolver {
     @Args() args: StreamHistoryArgs,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<RecordedEventType[]> {
-    const actor = request.actor!;
+    const actor = actorOf(request);
     if (!isAdmin(actor) && (await this.audit.creatorOf(args.streamId)) !== actor.userId) {
       throw forbidden("read another user's stream");
     }

@@ -1,3 +1,6 @@
+import { stepCommandId } from '../event-store/deterministic-ids';
+import { RecordedDomainEvent } from '../event-store/event-metadata';
+
 /** Who asked for a command, and which conversation it belongs to. */
 export interface CommandContext {
   /** A lower-case UUID; a retried command carries the same id and appends nothing new. */
@@ -17,4 +20,17 @@ export interface CommandResult {
   revision: bigint;
   /** The `$all` commit position of the command's last event. */
   position: bigint;
+}
+
+/**
+ * The context of a command a reactor or process issues on an event: its id derived from the
+ * event and the step (so a replay repeats nothing), in the event's conversation, caused by it.
+ */
+export function reactionContext(event: RecordedDomainEvent, step: string): CommandContext {
+  return {
+    commandId: stepCommandId(event.eventId, step),
+    correlationId: event.metadata.correlationId,
+    causationId: event.eventId,
+    ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
+  };
 }

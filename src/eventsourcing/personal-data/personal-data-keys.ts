@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Binary, Collection, Db, MongoServerError } from 'mongodb';
+import { Binary, Collection, Db } from 'mongodb';
 import { lru } from 'tiny-lru';
 import { CodedError } from '../deciders/coded-error';
+import { isDuplicateKey } from '../duplicate-key';
 
 interface KeyDocument {
   /** The person's id. */
@@ -10,8 +11,6 @@ interface KeyDocument {
   key?: Binary;
   forgottenAt?: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The person was forgotten: nothing personal may be written for them again. */
 export class PersonForgottenError extends CodedError {
@@ -45,7 +44,7 @@ export class PersonalDataKeys {
         await this.collection.insertOne({ _id: subject, key: new Binary(randomBytes(32)) });
       } catch (error) {
         // Another request made it first: use theirs.
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
     }
   }

@@ -2,9 +2,9 @@ import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { storedPosition } from '../event-store/stored-position';
 import { AnyProjection, ProjectedDocument } from './projection-definition';
+import { DUPLICATE_KEY } from '../duplicate-key';
 
 /** MongoDB's duplicate key error: here, a conditional upsert that found a newer document. */
-const DUPLICATE_KEY = 11000;
 
 /**
  * Applies batches of events to one projection's collection with a single `bulkWrite`. An event

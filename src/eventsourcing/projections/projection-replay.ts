@@ -70,7 +70,11 @@ export class ProjectionReplay {
     await read.cancel().catch(() => undefined);
     const revealed = await this.serializer.reveal(found.map(({ event }) => event));
     const histories = new Map<string, RecordedDomainEvent[]>();
-    found.forEach(({ id }, index) => histories.set(id, [...(histories.get(id) ?? []), revealed[index]]));
+    found.forEach(({ id }, index) => {
+      const history = histories.get(id) ?? [];
+      history.push(revealed[index]);
+      histories.set(id, history);
+    });
     return histories;
   }
 

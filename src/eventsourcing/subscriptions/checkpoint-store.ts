@@ -1,6 +1,7 @@
-import { Collection, Db, MongoServerError } from 'mongodb';
+import { Collection, Db } from 'mongodb';
 import { storedPosition } from '../event-store/stored-position';
 import { LeaseLostError } from './consumer-leases';
+import { isDuplicateKey } from '../duplicate-key';
 
 /** An `$all` position. */
 export interface AllPosition {
@@ -20,8 +21,6 @@ interface CheckpointDocument {
    */
   epoch?: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** Durable checkpoints of subscriptions: the position of the last event each one handled. */
 export class CheckpointStore {
@@ -60,7 +59,7 @@ export class CheckpointStore {
         { upsert: true },
       );
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKey(error)) throw error;
       // Not behind, or fenced off: only the second is an error.
       if (fence !== undefined && ((await this.collection.findOne({ _id: name }))?.epoch ?? 0) > fence)
         throw new LeaseLostError(name);
@@ -84,7 +83,7 @@ export class CheckpointStore {
         return;
       } catch (error) {
         // Two first fences at once: the second finds the document the first made.
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY) || attempt > 1) throw error;
+        if (!isDuplicateKey(error) || attempt > 1) throw error;
       }
     }
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Collection, Db, MongoServerError } from 'mongodb';
+import { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../duplicate-key';
 
 export const CONSUMER_LEASES = 'consumer_leases';
 
@@ -51,8 +52,6 @@ export interface ConsumerLeasesOptions {
   /** This process's holder id; by default a new one. */
   holder?: string;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Leases on consumers, kept in MongoDB (`consumer_leases`), so that each consumer runs in one
@@ -143,7 +142,7 @@ export class ConsumerLeases {
       );
     } catch (error) {
       // Another process created it at the same moment.
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 }

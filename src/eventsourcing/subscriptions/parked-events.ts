@@ -54,8 +54,17 @@ export class ParkedEvents extends EventEmitter {
     this.collection = db.collection<ParkedEventDocument>(PARKED_EVENTS);
   }
 
+  private prepared: Promise<unknown> | undefined;
+
+  /** Its index, made once per process whatever the number of consumers. */
   async prepare(): Promise<void> {
-    await this.collection.createIndexes([{ key: { consumer: 1, position: 1 } }]);
+    this.prepared ??= this.collection
+      .createIndexes([{ key: { consumer: 1, position: 1 } }])
+      .catch((error) => {
+        this.prepared = undefined;
+        throw error;
+      });
+    await this.prepared;
   }
 
   /** Parking an event again (its batch delivered again after a crash) keeps the first record. */

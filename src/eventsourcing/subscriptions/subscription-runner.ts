@@ -301,6 +301,8 @@ export class SubscriptionRunner extends EventEmitter {
     for (const event of events) {
       const error = events.length === 1 ? failure : await this.attempt([event], parking.afterAttempts);
       if (!error) continue;
+      // Long retries may have outlived the lease: the new holder decides what to park.
+      await this.lease?.check();
       await parking.store.park(
         this.name,
         event,

@@ -1,3 +1,4 @@
+import { isLowerCaseUuid } from '../../graphql/uuid';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { PersonalDataKeys } from '../../eventsourcing/personal-data/personal-data-keys';
@@ -6,8 +7,6 @@ import { unauthenticated } from './auth.errors';
 
 /** The only algorithm tokens are signed with and accepted in. */
 export const SESSION_ALGORITHM = 'HS256';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Signed session tokens (JWT): `sub` is the user id, `role` their role; `exp` is always checked. */
 @Injectable()
@@ -39,7 +38,7 @@ export class SessionTokens {
     if (
       typeof exp !== 'number' ||
       typeof sub !== 'string' ||
-      !UUID.test(sub) ||
+      !isLowerCaseUuid(sub) ||
       !ROLES.includes(role as Actor['role'])
     ) {
       throw unauthenticated('The session token is invalid or expired.');

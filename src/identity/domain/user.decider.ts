@@ -1,8 +1,8 @@
 import { Decider } from '../../eventsourcing/deciders/decider';
 import { UserCommand } from './user.commands';
-import { forbidden, userAlreadyExists, userForgotten, userNotFound, wrongPassword } from './user.errors';
+import { userAlreadyExists, userForgotten, userNotFound, wrongPassword } from './user.errors';
 import { UserEvent } from './user.events';
-import { Actor, isAdmin, Role } from './role';
+import { Actor, forbidden, isAdmin, Role } from './role';
 
 export type UserState =
   | { status: 'NONE' }

@@ -9,4 +9,3 @@ export const userForgotten = (userId: string) =>
 /** The address names no one in particular: it does not say whose it is. */
 export const emailTaken = () => new DomainError('EMAIL_TAKEN', 'This e-mail address is already registered.');
 export const wrongPassword = () => new DomainError('WRONG_PASSWORD', 'The current password is not right.');
-export const forbidden = (what: string) => new DomainError('FORBIDDEN', `You may not ${what}.`);

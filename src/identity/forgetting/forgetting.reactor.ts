@@ -1,5 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { reactionContext } from '../../eventsourcing/deciders/command-context';
 import { RecordedDomainEvent } from '../../eventsourcing/event-store/event-metadata';
+import { PersonalDataKeys } from '../../eventsourcing/personal-data/personal-data-keys';
 import { ReactorHost } from '../../eventsourcing/subscriptions/reactor-host';
 import { UserForgotten } from '../domain/user.events';
 import { Forgetting } from './forgetting';
@@ -12,6 +14,7 @@ export class ForgettingReactor implements OnApplicationBootstrap {
   constructor(
     private readonly reactors: ReactorHost,
     private readonly forgetting: Forgetting,
+    private readonly keys: PersonalDataKeys,
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
@@ -22,12 +25,9 @@ export class ForgettingReactor implements OnApplicationBootstrap {
     for (const event of events) {
       if (event.type !== 'UserForgotten') continue;
       const { userId, emailKey } = (event as RecordedDomainEvent & UserForgotten).data;
-      await this.forgetting.complete(userId, emailKey, {
-        commandId: event.eventId,
-        correlationId: event.metadata.correlationId,
-        causationId: event.eventId,
-        ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
-      });
+      // Shredding the key is the last step: a person forgotten already needs nothing more.
+      if (await this.keys.isForgotten(userId)) continue;
+      await this.forgetting.complete(userId, emailKey, reactionContext(event, 'complete-forgetting'));
     }
   }
 }

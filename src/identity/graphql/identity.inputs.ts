@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CommandInput } from '../../graphql/command-input';
 import { IsSingleLineText } from '../../graphql/text';
+import { ConsistentWith } from '../../graphql/consistent-with';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { normaliseEmail } from '../email-address';
 
@@ -56,12 +57,7 @@ export class LogInInput {
   @Length(1, 128)
   password!: string;
 
-  @Field({
-    nullable: true,
-    description: 'A `position` from registerUser: wait until the log-in look-up includes it.',
-  })
-  @IsOptional()
-  @IsString()
+  @ConsistentWith()
   consistentWith?: string;
 }
 

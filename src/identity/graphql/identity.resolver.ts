@@ -9,7 +9,7 @@ import { MONGO_DB } from '../../eventsourcing/tokens';
 import { CommandResultType } from '../../graphql/command-result.type';
 import { ConsistentWith } from '../../graphql/consistent-with';
 import { ReadConsistency } from '../../graphql/read-consistency';
-import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
+import { commandContext, actorOf, GraphQLRequestContext } from '../../graphql/request-context';
 import { Authenticated, Public } from '../auth/auth.decorators';
 import { LoginThrottlerGuard } from '../auth/login-throttler.guard';
 import {
@@ -18,7 +18,6 @@ import {
   RegisterUserMessage,
   UserCommandMessage,
 } from '../commands/identity.messages';
-import { Actor } from '../domain/role';
 import { LoginService } from '../login.service';
 import {
   ChangePasswordInput,
@@ -132,4 +131,3 @@ export class IdentityResolver {
 }
 
 /** The guard has checked the token of every operation that needs one. */
-const actorOf = (request: GraphQLRequestContext): Actor => request.actor!;

@@ -1,8 +1,7 @@
 import { Decider } from '../../eventsourcing/deciders/decider';
-import { isAdmin } from '../../identity/domain/role';
+import { forbidden, isAdmin } from '../../identity/domain/role';
 import { MeetupCommand, OrganiserCommand, ReleaseSeats, ReserveSeats, SellSeats } from './meetup.commands';
 import {
-  forbidden,
   invalidStart,
   meetupAlreadyExists,
   meetupCancelled,

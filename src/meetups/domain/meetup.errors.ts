@@ -14,7 +14,6 @@ export const invalidStart = (startsAt: Date) =>
     startsAt: startsAt.toISOString(),
   });
 
-export const forbidden = (what: string) => new DomainError('FORBIDDEN', `You may not ${what}.`);
 export const meetupNotPublished = (meetupId: string) =>
   new DomainError('MEETUP_NOT_PUBLISHED', `Meetup ${meetupId} is not published yet.`, { meetupId });
 export const meetupStarted = (meetupId: string) =>

@@ -8,11 +8,10 @@ import { aggregateIdFor } from '../../eventsourcing/event-store/deterministic-id
 import { CommandInput } from '../../graphql/command-input';
 import { CommandResultType } from '../../graphql/command-result.type';
 import { ReadConsistency } from '../../graphql/read-consistency';
-import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
+import { commandContext, actorOf, GraphQLRequestContext } from '../../graphql/request-context';
 import { ConsistentWith } from '../../graphql/consistent-with';
 import { PageArgs } from '../../graphql/page-args';
 import { IsNormalisedUuid } from '../../graphql/uuid';
-import { Actor } from '../../identity/domain/role';
 import { MeetupCommandMessage } from '../commands/meetup-command.handler';
 import { MeetupCommand } from '../domain/meetup.commands';
 import { MeetupCatalogReader } from './meetup-catalog.reader';
@@ -132,4 +131,3 @@ export class MeetupsResolver {
 }
 
 /** Every mutation needs a session token: the guard has checked it. */
-const actorOf = (request: GraphQLRequestContext): Actor => request.actor!;

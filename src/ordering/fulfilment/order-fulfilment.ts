@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CommandContext } from '../../eventsourcing/deciders/command-context';
+import { CommandContext, reactionContext } from '../../eventsourcing/deciders/command-context';
 import { DomainError } from '../../eventsourcing/deciders/domain-error';
 import { EventSourcedRepository } from '../../eventsourcing/deciders/event-sourced-repository';
 import { stepCommandId } from '../../eventsourcing/event-store/deterministic-ids';
@@ -150,7 +150,7 @@ export class OrderFulfilment {
         return void (await this.onOrder(
           event.data.orderId,
           { type: 'ConfirmOrder', orderId: event.data.orderId },
-          contextOf(event, 'confirm'),
+          reactionContext(event, 'confirm'),
         ));
       case 'OrderConfirmed':
         return this.sellSeats(event, event.data.orderId, event.data.meetupId);
@@ -168,7 +168,7 @@ export class OrderFulfilment {
   private async start(event: Trigger, placed: { orderId: string; meetupId: string; expiresAt: string }) {
     const { orderId, meetupId, expiresAt } = placed;
     const begin: FulfilmentCommand = { type: 'StartFulfilment', orderId, meetupId, expiresAt };
-    await this.onFulfilment(orderId, begin, contextOf(event, 'start'));
+    await this.onFulfilment(orderId, begin, reactionContext(event, 'start'));
     const { correlationId } = event.metadata;
     const dueAt = new Date(expiresAt);
     await this.timers.set({ kind: 'expiry', orderId, dueAt, correlationId, causationId: event.eventId });
@@ -186,11 +186,11 @@ export class OrderFulfilment {
       now: new Date(),
     };
     try {
-      await this.onMeetup(order.meetupId, reserve, contextOf(event, 'reserve-seats'));
+      await this.onMeetup(order.meetupId, reserve, reactionContext(event, 'reserve-seats'));
     } catch (error) {
       if (!(error instanceof DomainError) || !(error.code in REJECTIONS)) throw error;
       const reject: OrderCommand = { type: 'RejectSeats', orderId, reason: REJECTIONS[error.code] };
-      await this.onOrder(orderId, reject, contextOf(event, 'reject-seats'));
+      await this.onOrder(orderId, reject, reactionContext(event, 'reject-seats'));
     }
   }
 
@@ -211,10 +211,10 @@ export class OrderFulfilment {
     if (order.status !== 'PENDING' || order.paid) return;
     if (Date.parse(order.expiresAt) <= Date.now()) {
       const expire: OrderCommand = { type: 'CancelOrder', orderId, reason: 'EXPIRED' };
-      await this.onOrder(orderId, expire, contextOf(event, 'expire'));
+      await this.onOrder(orderId, expire, reactionContext(event, 'expire'));
       return;
     }
-    const context = contextOf(event, 'record-payment');
+    const context = reactionContext(event, 'record-payment');
     // A free order has no provider to wait for.
     if (order.amountCents === 0) return this.settlePayment(order, context);
     const requested: FulfilmentCommand = {
@@ -223,7 +223,7 @@ export class OrderFulfilment {
       idempotencyKey: paymentKey(orderId),
       amountCents: order.amountCents,
     };
-    await this.onFulfilment(orderId, requested, contextOf(event, 'request-payment'));
+    await this.onFulfilment(orderId, requested, reactionContext(event, 'request-payment'));
     await this.settleApart(order, context, stopping);
   }
 
@@ -281,7 +281,11 @@ export class OrderFulfilment {
   }
 
   private async sellSeats(event: Trigger, orderId: string, meetupId: string): Promise<void> {
-    await this.onMeetup(meetupId, { type: 'SellSeats', meetupId, orderId }, contextOf(event, 'sell-seats'));
+    await this.onMeetup(
+      meetupId,
+      { type: 'SellSeats', meetupId, orderId },
+      reactionContext(event, 'sell-seats'),
+    );
     await this.end(event, orderId, 'CONFIRMED');
   }
 
@@ -294,7 +298,11 @@ export class OrderFulfilment {
   }
 
   private async end(event: Trigger, orderId: string, status: 'CONFIRMED' | 'CANCELLED'): Promise<void> {
-    await this.onFulfilment(orderId, { type: 'EndFulfilment', orderId, status }, contextOf(event, 'end'));
+    await this.onFulfilment(
+      orderId,
+      { type: 'EndFulfilment', orderId, status },
+      reactionContext(event, 'end'),
+    );
     await this.timers.clear('expiry', orderId);
   }
 
@@ -312,7 +320,7 @@ export class OrderFulfilment {
       ...(confirmed ? { soldQuantity: quantity } : {}),
     };
     const context = {
-      ...contextOf(event, 'release-seats'),
+      ...reactionContext(event, 'release-seats'),
       commandId: stepCommandId(orderId, 'release-seats'),
     };
     return this.onMeetup(meetupId, release, context);
@@ -340,7 +348,7 @@ export class OrderFulfilment {
     const { state: orders } = await this.repository.read(toStreamId(meetupId), ordersOfMeetup);
     for (const orderId of orders) {
       const cancel: OrderCommand = { type: 'CancelOrder', orderId, reason: 'MEETUP_CANCELLED' };
-      await this.onOrder(orderId, cancel, contextOf(event, `cancel-order/${orderId}`));
+      await this.onOrder(orderId, cancel, reactionContext(event, `cancel-order/${orderId}`));
     }
   }
 
@@ -375,16 +383,6 @@ const FREE = 'free';
 
 /** A step taken after another (a command's context), in its conversation. */
 function stepOf(cause: Trigger | CommandContext, step: string): CommandContext {
-  if ('eventId' in cause) return contextOf(cause, step);
+  if ('eventId' in cause) return reactionContext(cause, step);
   return { ...cause, commandId: stepCommandId(cause.commandId, step) };
-}
-
-/** A step's context: its id derived from the event and the step, in the event's conversation. */
-function contextOf(event: Trigger, step: string): CommandContext {
-  return {
-    commandId: stepCommandId(event.eventId, step),
-    correlationId: event.metadata.correlationId,
-    causationId: event.eventId,
-    ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
-  };
 }

@@ -2,14 +2,13 @@ import { Inject } from '@nestjs/common';
 import { Args, ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Db } from 'mongodb';
 import { MeetupSalesDocument, meetupSalesProjection } from '../../../projections/meetup-sales.projection';
-import { DomainError } from '../../eventsourcing/deciders/domain-error';
 import { MONGO_DB } from '../../eventsourcing/tokens';
 import { ConsistentWith } from '../../graphql/consistent-with';
 import { ReadConsistency } from '../../graphql/read-consistency';
-import { GraphQLRequestContext } from '../../graphql/request-context';
+import { actorOf, GraphQLRequestContext } from '../../graphql/request-context';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { Authenticated } from '../../identity/auth/auth.decorators';
-import { isAdmin } from '../../identity/domain/role';
+import { forbidden, isAdmin } from '../../identity/domain/role';
 
 @ObjectType('MeetupSales')
 export class MeetupSalesType {
@@ -60,9 +59,9 @@ export class MeetupSalesResolver {
       .collection<MeetupSalesDocument>(meetupSalesProjection.collection)
       .findOne({ _id: meetupId });
     if (!sales) return null;
-    const actor = request.actor!;
+    const actor = actorOf(request);
     if (sales.organizerId !== actor.userId && !isAdmin(actor)) {
-      throw new DomainError('FORBIDDEN', "You may not see another organiser's sales.");
+      throw forbidden("see another organiser's sales");
     }
     return {
       meetupId,

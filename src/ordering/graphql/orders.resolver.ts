@@ -7,10 +7,9 @@ import { CommandResultType } from '../../graphql/command-result.type';
 import { ConsistentWith } from '../../graphql/consistent-with';
 import { PageArgs } from '../../graphql/page-args';
 import { ReadConsistency } from '../../graphql/read-consistency';
-import { commandContext, GraphQLRequestContext } from '../../graphql/request-context';
+import { commandContext, actorOf, GraphQLRequestContext } from '../../graphql/request-context';
 import { IsNormalisedUuid } from '../../graphql/uuid';
 import { Authenticated } from '../../identity/auth/auth.decorators';
-import { Actor } from '../../identity/domain/role';
 import { OrderCommandMessage, PlaceOrderMessage } from '../commands/order.messages';
 import { CancelOrderInput, PlaceOrderInput } from './order.inputs';
 import { OrderConnection, OrderType } from './order.type';
@@ -94,4 +93,3 @@ export class OrdersResolver {
 }
 
 /** The guard has checked the token of every operation that needs one. */
-const actorOf = (request: GraphQLRequestContext): Actor => request.actor!;
