@@ -60,7 +60,7 @@ describe('GraphQL resource limits', () => {
     expect((await app.gql('{ meetups { edges { cursor } } }')).errors).toBeUndefined();
   });
 
-  it('caps the queries waiting for a read model: beyond, STALE_READ at once', async () => {
+  it('caps the queries waiting for any read model: beyond, STALE_READ at once', async () => {
     const wait = `query($at: String) { meetups(consistentWith: $at) { edges { cursor } } }`;
     const scheduled = await app.gql(
       `mutation { scheduleMeetup(input: { title: "Waiters", city: "Braga", capacity: 5, startsAt: "2030-05-01T18:00:00Z" }) { position } }`,
@@ -79,6 +79,10 @@ describe('GraphQL resource limits', () => {
     expect(performance.now() - started).toBeLessThan(500);
     expect(refused.errors![0].extensions!.code).toBe('STALE_READ');
     expect(refused.errors![0].message).toMatch(/Too many queries are waiting/);
+    // One cap for the app: a query on another context's read model counts the same waiters.
+    const mine = `query($at: String) { myOrders(first: 1, consistentWith: $at) { edges { cursor } } }`;
+    const elsewhere = await app.gql(mine, { at: future }, organiser.headers);
+    expect(elsewhere.errors![0].message).toMatch(/Too many queries are waiting/);
     // At the cap, a query the read model has already caught up with still passes.
     expect((await app.gql(wait, { at: reached })).errors).toBeUndefined();
 
