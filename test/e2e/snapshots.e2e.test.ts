@@ -98,4 +98,78 @@ describe('snapshots of long streams', () => {
       ),
     ).toEqual(first);
   }, 60_000);
+
+  it('decides a repeat once, when the first attempt completes and snapshots between its check and its read', async () => {
+    const meetupId = randomUUID();
+    const streamId = `meetup-${meetupId}`;
+    // A snapshot after every command: the first attempt's events are always in one.
+    const snapshotted = { ...meetupDecider, snapshot: { version: 1_000, every: 1 } };
+    const setup = repository();
+    const schedule = {
+      type: 'ScheduleMeetup' as const,
+      meetupId,
+      title: 'Racing repeat',
+      description: '',
+      city: 'Lisbon',
+      startsAt: new Date(Date.now() + 86_400_000),
+      capacity: 10,
+      ticketPriceCents: 0,
+      actor: organiser,
+      now: new Date(),
+    };
+    await setup.handle(streamId, snapshotted, schedule, context());
+    await setup.handle(
+      streamId,
+      snapshotted,
+      { type: 'PublishMeetup', meetupId, actor: organiser },
+      context(),
+    );
+    // Two orders sold: the meetup's count alone would allow giving one order's seat back twice.
+    const [orderId, other] = [randomUUID(), randomUUID()];
+    for (const sold of [orderId, other]) {
+      const reserve = {
+        type: 'ReserveSeats' as const,
+        meetupId,
+        orderId: sold,
+        quantity: 1,
+        now: new Date(),
+      };
+      await setup.handle(streamId, snapshotted, reserve, context());
+      await setup.handle(streamId, snapshotted, { type: 'SellSeats', meetupId, orderId: sold }, context());
+    }
+    // Giving sold seats back is once per order only by its command id: the meetup keeps no list.
+    const commandId = randomUUID();
+    const release = { type: 'ReleaseSeats' as const, meetupId, orderId, soldQuantity: 1 };
+
+    // The repeat's client lets the first attempt run to its end right after the repeat has read
+    // the command id's record (and found none).
+    const racing = EventStoreDBClient.connectionString(stores.eventStoreUrl);
+    const readStream = racing.readStream.bind(racing);
+    let firstAttempt: Promise<unknown> | undefined;
+    racing.readStream = ((stream: string, options?: object) => {
+      const read = readStream(stream, options);
+      if (firstAttempt || !stream.startsWith('command-')) return read;
+      firstAttempt = Promise.resolve();
+      return (async function* () {
+        const resolved = [];
+        try {
+          for await (const event of read) resolved.push(event);
+        } finally {
+          firstAttempt = repository().handle(streamId, snapshotted, release, context(commandId));
+          await firstAttempt;
+        }
+        yield* resolved;
+      })();
+    }) as typeof racing.readStream;
+    try {
+      const repeat = await new EventSourcedRepository(racing, serializer, {
+        fingerprintKey: 'snapshot tests',
+      }).handle(streamId, snapshotted, release, context(commandId));
+      expect(repeat).toEqual(await firstAttempt);
+    } finally {
+      await racing.dispose();
+    }
+    const released = (await readAllOf(client, streamId)).filter((event) => event.type === 'SeatsReleased');
+    expect(released).toHaveLength(1);
+  });
 });
