@@ -10,8 +10,10 @@ import { EventSerializer } from './event-store/event-serializer';
 import { PersonalDataKeys } from './personal-data/personal-data-keys';
 import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { AnyProjection } from './projections/projection-definition';
+import { ProjectionRegistry } from './projections/projection-registry';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
+import { ConsumerBoard } from './subscriptions/consumer-board';
 import { ConsumerLeases } from './subscriptions/consumer-leases';
 import { ParkedEvents } from './subscriptions/parked-events';
 import { ParkedEventsResolver } from './subscriptions/parked-events.resolver';
@@ -62,6 +64,8 @@ export class EventsourcingModule {
           provide: ConsumerLeases,
           useValue: new ConsumerLeases(options.db, { ttlMs: options.config.leaseTtlSeconds * 1000 }),
         },
+        { provide: ProjectionRegistry, useValue: new ProjectionRegistry(options.db) },
+        { provide: ConsumerBoard, useValue: new ConsumerBoard(options.db) },
         ProjectionsService,
         ReactorHost,
         ParkedEventsService,

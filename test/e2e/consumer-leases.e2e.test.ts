@@ -37,7 +37,7 @@ const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) {
 
 /** Every consumer a worker runs: each projection, each reactor, the fulfilment process. */
 const CONSUMERS = [
-  ...projections.map((p) => `projection:${p.name}:v${p.version}`),
+  ...projections.map((p) => `projection:${p.name}`),
   NOTIFICATIONS_SUBSCRIPTION,
   FORGETTING_SUBSCRIPTION,
   FULFILMENT_SUBSCRIPTION,

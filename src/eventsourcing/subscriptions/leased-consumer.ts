@@ -1,4 +1,5 @@
 import { CheckpointStore } from './checkpoint-store';
+import { ConsumerBoard } from './consumer-board';
 import { CheckpointWatch } from './checkpoint-watch';
 import { ConsumerLeases, Lease, LeaseLostError } from './consumer-leases';
 import { RunnerLease, SubscriptionStatus } from './subscription-runner';
@@ -19,6 +20,8 @@ export interface LeasedConsumerOptions {
    * consumer's holder may do (resetting a read model, say). Failing gives the lease back.
    */
   onAcquired?: () => Promise<void>;
+  /** Where its status is published on every heartbeat while this process runs it. */
+  board?: ConsumerBoard;
   log?: { log(message: string): void; warn(message: string): void };
 }
 
@@ -118,7 +121,10 @@ export class LeasedConsumer {
 
   private async beat(): Promise<void> {
     if (this.stopped) return;
-    if (this.lease) return this.renew(this.lease);
+    if (this.lease) {
+      await this.renew(this.lease);
+      return this.publish();
+    }
     const sentAt = performance.now();
     const { lease, holder } = await this.leases.acquire(this.name);
     this.seenHolder = holder;
@@ -130,12 +136,23 @@ export class LeasedConsumer {
       await this.options.onAcquired?.();
       await this.runner.start({ token: lease.token, check: () => this.check(lease) });
       this.options.log?.log(`${this.name}: running here (${lease.holder}, lease ${lease.token})`);
+      await this.publish();
     } catch (error) {
       this.lease = undefined;
       await this.runner.stop();
       await this.leases.release(lease).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** A status not published only leaves an older one shown: never a reason to stop the consumer. */
+  private async publish(): Promise<void> {
+    if (!this.lease || !this.options.board) return;
+    await this.options.board
+      .publish(this.lease.holder, this.status())
+      .catch((error: Error) =>
+        this.options.log?.warn(`${this.name}: status not published: ${error.message}`),
+      );
   }
 
   private async renew(lease: Lease): Promise<void> {

@@ -5,6 +5,7 @@ import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { EventSerializer } from '../event-store/event-serializer';
 import { APP_CONFIG, EVENTSTORE_CLIENT } from '../tokens';
 import { CheckpointStore } from './checkpoint-store';
+import { ConsumerBoard } from './consumer-board';
 import { ConsumerLeases } from './consumer-leases';
 import { LeasedConsumer } from './leased-consumer';
 import { ParkedEvents } from './parked-events';
@@ -28,6 +29,7 @@ export class ReactorHost implements OnModuleDestroy {
     private readonly checkpoints: CheckpointStore,
     private readonly parked: ParkedEvents,
     private readonly leases: ConsumerLeases,
+    private readonly board: ConsumerBoard,
   ) {}
 
   /** Starts a reactor to handle events of the given types, unless this process only serves the API. */
@@ -44,7 +46,10 @@ export class ReactorHost implements OnModuleDestroy {
       parking: { store: this.parked, afterAttempts: this.config.parkAfterAttempts },
       log: (message) => this.logger.warn(message),
     });
-    const consumer = new LeasedConsumer(runner, this.leases, this.checkpoints, { log: this.logger });
+    const consumer = new LeasedConsumer(runner, this.leases, this.checkpoints, {
+      board: this.board,
+      log: this.logger,
+    });
     this.runners.set(name, consumer);
     await consumer.start();
   }

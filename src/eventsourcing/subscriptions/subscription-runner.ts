@@ -10,9 +10,35 @@ import { AllPosition, CheckpointStore } from './checkpoint-store';
 import { LeaseLostError } from './consumer-leases';
 import { asError, Replay, replayRequested } from './parked-event-replay';
 import { ParkedEvents } from './parked-events';
+import { RateMeter } from './rate-meter';
 
-/** `standby`: run under a lease that another process holds (see `LeasedConsumer`). */
-export type SubscriptionState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped' | 'standby';
+/**
+ * `standby`: run under a lease that another process holds (see `LeasedConsumer`). A projection
+ * may also be `paused`, `rebuilding`, or `outdated` (its read model has a later version than
+ * this process runs).
+ */
+export type SubscriptionState =
+  | 'starting'
+  | 'catching-up'
+  | 'live'
+  | 'retrying'
+  | 'stopped'
+  | 'standby'
+  | 'paused'
+  | 'rebuilding'
+  | 'outdated';
+
+/** A projection's blue/green rebuild, as it goes. */
+export interface RebuildProgress {
+  version: number;
+  reason: string;
+  startedAt?: Date;
+  /** The position the new read model has reached, or -1 before its first event. */
+  position: bigint;
+  eventsPerSecond: number;
+  /** How fast the position moves, in its own units: for a time left. */
+  positionsPerSecond: number;
+}
 
 export interface SubscriptionStatus {
   name: string;
@@ -24,6 +50,11 @@ export interface SubscriptionStatus {
   parked: number;
   /** Under a lease: the id of the worker process running it, as last seen; none while it is free. */
   holder?: string;
+  /** Events passed (handled, or not of its types) per second, over the last few seconds. */
+  eventsPerSecond: number;
+  /** A projection's version, and its rebuild under way. */
+  version?: number;
+  rebuild?: RebuildProgress;
 }
 
 /** The lease a runner runs under, when consumers are shared by several processes. */
@@ -40,6 +71,13 @@ export interface ParkingOptions {
   afterAttempts: number;
   /** How often the store is asked for the parked count and for replays asked from elsewhere. */
   pollMs?: number;
+  /** The consumer its events are parked under; by default the runner's name. */
+  consumer?: string;
+  /**
+   * False for a runner that parks but leaves replays to another (a rebuild, beside the consumer
+   * it will replace): it only counts what is parked.
+   */
+  replays?: boolean;
 }
 
 export interface SubscriptionRunnerOptions {
@@ -107,6 +145,7 @@ export class SubscriptionRunner extends EventEmitter {
   private parkedCheckDue = false;
   private parkedPoll: NodeJS.Timeout | undefined;
   private lease: RunnerLease | undefined;
+  private readonly rate = new RateMeter();
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -134,7 +173,13 @@ export class SubscriptionRunner extends EventEmitter {
       position: this.position?.commit ?? -1n,
       ...(this.lastError ? { lastError: this.lastError } : {}),
       parked: this.parked,
+      eventsPerSecond: this.rate.perSecond(),
     };
+  }
+
+  /** Live, with every event delivered so far handled: at the head of `$all` as last told. */
+  caughtUp(): boolean {
+    return this.state === 'live' && this.buffer.length === 0;
   }
 
   /**
@@ -151,6 +196,8 @@ export class SubscriptionRunner extends EventEmitter {
     this.position = await this.checkpoints.load(this.options.name);
     await this.watchParkedEvents();
     this.running = this.run();
+    // The stored checkpoint may be past what this runner last reached (a rebuild swapped in).
+    if (this.position) this.emit('progress', this.position);
   }
 
   /** Stops after the batch in hand; its checkpoint is stored before this resolves. */
@@ -228,6 +275,7 @@ export class SubscriptionRunner extends EventEmitter {
     });
     subscription.on('caughtUp', () => {
       if (this.state === 'catching-up') this.state = 'live';
+      this.emit('caught-up');
     });
     subscription.on('error', (error: Error) => {
       this.subscriptionError = error;
@@ -284,6 +332,7 @@ export class SubscriptionRunner extends EventEmitter {
       );
     }
     this.position = position;
+    this.rate.record(fresh.length);
     this.lastError = undefined;
     if (this.state === 'retrying') this.state = 'catching-up';
     this.emit('progress', position);
@@ -304,7 +353,7 @@ export class SubscriptionRunner extends EventEmitter {
       // Long retries may have outlived the lease: the new holder decides what to park.
       await this.lease?.check();
       await parking.store.park(
-        this.name,
+        this.parkedAs,
         event,
         positions.get(event.eventId)!,
         error.message,
@@ -345,8 +394,12 @@ export class SubscriptionRunner extends EventEmitter {
     this.parkedPoll.unref();
   }
 
+  private get parkedAs(): string {
+    return this.options.parking?.consumer ?? this.name;
+  }
+
   private readonly onReplayRequested = (consumer: string) => {
-    if (consumer === this.name) this.dueParkedCheck();
+    if (consumer === this.parkedAs) this.dueParkedCheck();
   };
 
   private dueParkedCheck(): void {
@@ -357,8 +410,8 @@ export class SubscriptionRunner extends EventEmitter {
   /** Between batches: replays what was asked for, and counts what is parked. */
   private async checkParkedEvents(): Promise<void> {
     const parking = this.options.parking!;
-    if (this.position) {
-      await replayRequested(this.name, this.position.commit, {
+    if (this.position && parking.replays !== false) {
+      await replayRequested(this.parkedAs, this.position.commit, {
         client: this.client,
         serializer: this.serializer,
         parked: parking.store,
@@ -366,7 +419,7 @@ export class SubscriptionRunner extends EventEmitter {
         stopping: this.stopSignal.signal,
       });
     }
-    this.parked = await parking.store.count(this.name);
+    this.parked = await parking.store.count(this.parkedAs);
   }
 
   private readonly replayOneByOne: Replay = async (events, { stopping }) => {
