@@ -10,7 +10,10 @@ import { EventSerializer } from './event-store/event-serializer';
 import { PersonalDataKeys } from './personal-data/personal-data-keys';
 import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { AnyProjection } from './projections/projection-definition';
+import { ConsumerOverview } from './projections/consumer-overview';
+import { ProjectionOperations } from './projections/projection-operations';
 import { ProjectionRegistry } from './projections/projection-registry';
+import { ProjectionsResolver } from './projections/projections.resolver';
 import { PROJECTIONS, ProjectionsService } from './projections/projections.service';
 import { CheckpointStore } from './subscriptions/checkpoint-store';
 import { ConsumerBoard } from './subscriptions/consumer-board';
@@ -68,6 +71,50 @@ export class EventsourcingModule {
         { provide: ConsumerBoard, useValue: new ConsumerBoard(options.db) },
         ProjectionsService,
         ReactorHost,
+        {
+          provide: ConsumerOverview,
+          inject: [
+            ProjectionRegistry,
+            ConsumerBoard,
+            ConsumerLeases,
+            CheckpointStore,
+            ParkedEvents,
+            ProjectionsService,
+            ReactorHost,
+          ],
+          useFactory: (
+            registry: ProjectionRegistry,
+            board: ConsumerBoard,
+            leases: ConsumerLeases,
+            checkpoints: CheckpointStore,
+            parked: ParkedEvents,
+            projections: ProjectionsService,
+            reactors: ReactorHost,
+          ) =>
+            new ConsumerOverview(
+              options.client,
+              { registry, board, leases, checkpoints, parked },
+              options.projections,
+              {
+                holder: leases.holder,
+                status: () => [...projections.status(), ...reactors.status()],
+                names: () => reactors.names(),
+              },
+            ),
+        },
+        {
+          provide: ProjectionOperations,
+          inject: [ProjectionRegistry, ConsumerOverview, ProjectionsService],
+          useFactory: (
+            registry: ProjectionRegistry,
+            overview: ConsumerOverview,
+            projections: ProjectionsService,
+          ) =>
+            new ProjectionOperations(registry, overview, options.projections, (name) =>
+              projections.reconcileSoon(name),
+            ),
+        },
+        ProjectionsResolver,
         ParkedEventsService,
         ParkedEventsResolver,
         AuditService,

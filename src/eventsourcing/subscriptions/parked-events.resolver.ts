@@ -8,8 +8,7 @@ import { ParkedEventsService } from './parked-events.service';
 @ArgsType()
 class ConsumerArgs {
   @Field({
-    description:
-      'A subscription, as its status names it: `projection:<name>:v<version>`, `reactor:<name>`, …',
+    description: 'A subscription, as its status names it: `projection:<name>`, `reactor:<name>`, …',
   })
   @IsString()
   @Length(1, 200)

@@ -21,6 +21,8 @@ import { SubscriptionRunner, SubscriptionStatus } from './subscription-runner';
 export class ReactorHost implements OnModuleDestroy {
   private readonly logger = new Logger('Reactors');
   private readonly runners = new Map<string, LeasedConsumer>();
+  /** Every reactor of the app, whether or not this process runs reactors. */
+  private readonly known = new Set<string>();
 
   constructor(
     @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
@@ -38,6 +40,7 @@ export class ReactorHost implements OnModuleDestroy {
     handles: readonly string[],
     handle: (events: RecordedDomainEvent[], stopping: AbortSignal) => Promise<void>,
   ): Promise<void> {
+    this.known.add(name);
     if (this.config.role === 'api' || this.runners.has(name)) return;
     const runner = new SubscriptionRunner(this.client, this.serializer, this.checkpoints, {
       name,
@@ -57,6 +60,10 @@ export class ReactorHost implements OnModuleDestroy {
   /** True while the reactor runs in this process: for work only its holder may do (timers). */
   holds(name: string): boolean {
     return this.runners.get(name)?.holds() ?? false;
+  }
+
+  names(): string[] {
+    return [...this.known];
   }
 
   status(): SubscriptionStatus[] {

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AllStreamResolvedEvent, EventStoreDBClient, eventTypeFilter, START } from '@eventstore/db-client';
-import { COMMAND_ACCEPTED } from '../deciders/idempotency-keys';
-import { SNAPSHOT } from '../deciders/snapshots';
+import { AllStreamResolvedEvent, EventStoreDBClient, START } from '@eventstore/db-client';
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { Backoff } from './backoff';
+import { DOMAIN_EVENTS } from './domain-events';
 import { AllPosition, CheckpointStore } from './checkpoint-store';
 import { LeaseLostError } from './consumer-leases';
 import { asError, Replay, replayRequested } from './parked-event-replay';
@@ -109,9 +108,6 @@ export interface SubscriptionRunnerOptions {
   maxBackoffMs?: number;
   log?: (message: string) => void;
 }
-
-/** Domain events only: not the server's own (`$…`), the command records of IdempotencyKeys, nor snapshots. */
-const DOMAIN_EVENTS = eventTypeFilter({ regex: `^(?!\\$|${COMMAND_ACCEPTED}$|${SNAPSHOT}$)` });
 
 interface Pending {
   event: RecordedDomainEvent | undefined;

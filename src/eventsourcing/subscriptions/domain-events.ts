@@ -1,0 +1,12 @@
+import { eventTypeFilter } from '@eventstore/db-client';
+import { COMMAND_ACCEPTED } from '../deciders/idempotency-keys';
+import { SNAPSHOT } from '../deciders/snapshots';
+
+/** Domain events only: not the server's own (`$…`), the command records of IdempotencyKeys, nor snapshots. */
+const DOMAIN_EVENT_TYPE = `^(?!\\$|${COMMAND_ACCEPTED}$|${SNAPSHOT}$)`;
+
+/** The filter every subscription reads `$all` with. */
+export const DOMAIN_EVENTS = eventTypeFilter({ regex: DOMAIN_EVENT_TYPE });
+
+const domainEventType = new RegExp(DOMAIN_EVENT_TYPE);
+export const isDomainEventType = (type: string): boolean => domainEventType.test(type);
