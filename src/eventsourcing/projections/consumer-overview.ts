@@ -24,6 +24,8 @@ export interface RebuildView {
   position: bigint;
   /** Of the way from the start of `$all` to the head, by position. */
   percent: number;
+  /** Events passed since it (re)started in the worker running it. */
+  events: number;
   eventsPerSecond: number;
   /** At the current pace; undefined before there is one. */
   etaSeconds?: number;
@@ -168,6 +170,7 @@ export class ConsumerOverview {
           ...(rebuild.startedAt ? { startedAt: rebuild.startedAt } : {}),
           position: BigInt(rebuild.position),
           percent: 0,
+          events: rebuild.events,
           eventsPerSecond: rebuild.eventsPerSecond,
         };
         paces.set(name, rebuild.positionsPerSecond);

@@ -41,6 +41,9 @@ export class RebuildProgressType {
   @Field(() => Float, { description: 'Of the way to the head, by position.' })
   percent!: number;
 
+  @Field(() => Int, { description: 'Events read since it (re)started in the worker running it.' })
+  events!: number;
+
   @Field(() => Float)
   eventsPerSecond!: number;
 

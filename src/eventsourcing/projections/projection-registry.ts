@@ -17,6 +17,15 @@ export interface RebuildRecord {
   swapStartedAt?: Date;
 }
 
+/** The last rebuild swapped in. */
+export interface FinishedRebuild extends RebuildRecord {
+  finishedAt: Date;
+  /** The position it was swapped in at (decimal), -1 for an empty store. */
+  position: string;
+  /** Events passed by the run that finished it (since its last takeover, if it was taken over). */
+  events: number;
+}
+
 /** What the system knows of one projection's read model, whichever process runs it. */
 export interface ProjectionRecord {
   /** The projection's name. */
@@ -25,6 +34,7 @@ export interface ProjectionRecord {
   version?: number;
   paused?: boolean;
   rebuild?: RebuildRecord;
+  lastRebuild?: FinishedRebuild;
 }
 
 /**
@@ -81,10 +91,15 @@ export class ProjectionRegistry {
   }
 
   /** The rebuilt read model is the one queries read now. */
-  async swapped(name: string, version: number): Promise<void> {
+  async swapped(
+    name: string,
+    rebuild: RebuildRecord,
+    outcome: Pick<FinishedRebuild, 'finishedAt' | 'position' | 'events'>,
+  ): Promise<void> {
+    const { swapStartedAt: _, ...record } = rebuild;
     await this.collection.updateOne(
-      { _id: name, 'rebuild.version': version },
-      { $set: { version }, $unset: { rebuild: '' } },
+      { _id: name, 'rebuild.version': rebuild.version },
+      { $set: { version: rebuild.version, lastRebuild: { ...record, ...outcome } }, $unset: { rebuild: '' } },
     );
   }
 

@@ -170,6 +170,7 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
         reason: rebuilding.reason,
         ...(rebuilding.startedAt ? { startedAt: rebuilding.startedAt } : {}),
         position: this.rebuildRunning ? rebuild.position : -1n,
+        events: this.rebuildRunning ? rebuild.eventsSinceStart : 0,
         eventsPerSecond: this.rebuildRunning ? rebuild.eventsPerSecond : 0,
         positionsPerSecond: this.rebuildRunning ? this.rebuildPace.perSecond() : 0,
       };
@@ -267,12 +268,18 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     await this.stopLive();
     await this.stopRebuild();
     const reached = await checkpoints.load(checkpoint);
+    const events = this.rebuild.status().eventsSinceStart;
     const collection = this.rebuildEngine.collectionName;
     if ((await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0) {
       await db.renameCollection(collection, this.definition.collection, { dropTarget: true });
     }
     if (reached) await checkpoints.save(this.name, reached, lease.token);
-    await registry.swapped(this.definition.name, rebuild.version);
+    const recorded = (await registry.get(this.definition.name)).rebuild ?? rebuild;
+    await registry.swapped(this.definition.name, recorded, {
+      position: (reached?.commit ?? -1n).toString(),
+      events,
+      finishedAt: new Date(),
+    });
     await checkpoints.delete(checkpoint);
     this.record = await registry.get(this.definition.name);
     this.options.log.log(

@@ -34,6 +34,8 @@ export interface RebuildProgress {
   startedAt?: Date;
   /** The position the new read model has reached, or -1 before its first event. */
   position: bigint;
+  /** Events it has passed since it (re)started in the process running it. */
+  events: number;
   eventsPerSecond: number;
   /** How fast the position moves, in its own units: for a time left. */
   positionsPerSecond: number;
@@ -51,6 +53,8 @@ export interface SubscriptionStatus {
   holder?: string;
   /** Events passed (handled, or not of its types) per second, over the last few seconds. */
   eventsPerSecond: number;
+  /** Events passed since it last started. */
+  eventsSinceStart: number;
   /** A projection's version, and its rebuild under way. */
   version?: number;
   rebuild?: RebuildProgress;
@@ -142,6 +146,7 @@ export class SubscriptionRunner extends EventEmitter {
   private parkedPoll: NodeJS.Timeout | undefined;
   private lease: RunnerLease | undefined;
   private readonly rate = new RateMeter();
+  private eventsSinceStart = 0;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -170,6 +175,7 @@ export class SubscriptionRunner extends EventEmitter {
       ...(this.lastError ? { lastError: this.lastError } : {}),
       parked: this.parked,
       eventsPerSecond: this.rate.perSecond(),
+      eventsSinceStart: this.eventsSinceStart,
     };
   }
 
@@ -189,6 +195,7 @@ export class SubscriptionRunner extends EventEmitter {
     this.stopping = false;
     this.stopSignal = new AbortController();
     this.state = 'starting';
+    this.eventsSinceStart = 0;
     this.position = await this.checkpoints.load(this.options.name);
     await this.watchParkedEvents();
     this.running = this.run();
@@ -329,6 +336,7 @@ export class SubscriptionRunner extends EventEmitter {
     }
     this.position = position;
     this.rate.record(fresh.length);
+    this.eventsSinceStart += fresh.length;
     this.lastError = undefined;
     if (this.state === 'retrying') this.state = 'catching-up';
     this.emit('progress', position);
