@@ -4,6 +4,7 @@ import { benchGraphQLDriver } from './graphql-driver.bench';
 import { benchEventStore } from './eventstore.bench';
 import { benchMongo } from './mongodb.bench';
 import { benchOrdering } from './ordering.bench';
+import { benchProjectionRebuild } from './projection-rebuild.bench';
 
 /** Every benchmark, one after the other, each printing its own figures. */
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   await benchOrdering();
   await benchEmbedding();
   await benchGraphQLDriver();
+  await benchProjectionRebuild();
 }
 
 main().catch((error) => {
