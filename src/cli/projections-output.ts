@@ -1,4 +1,4 @@
-import { ConsumerView } from '../eventsourcing/projections/consumer-overview';
+import { ConsumerView, LAG_COUNT_LIMIT } from '../eventsourcing/projections/consumer-overview';
 import { FinishedRebuild } from '../eventsourcing/projections/projection-registry';
 
 export type RebuildSummary = FinishedRebuild & { projection: string };
@@ -19,7 +19,7 @@ export function formatStatus(views: ConsumerView[]): string {
     view.version?.toString() ?? '',
     view.state,
     view.checkpoint?.toString() ?? '-',
-    number(view.lag),
+    view.lag >= LAG_COUNT_LIMIT ? `${number(view.lag)}+` : number(view.lag),
     number(view.eventsPerSecond),
     number(view.parked),
     view.holder ?? '-',
