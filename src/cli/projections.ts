@@ -33,7 +33,7 @@ interface Stores {
 }
 
 async function connect(): Promise<Stores> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { requireSecrets: false });
   const { eventStoreUrl, mongoUrl } = storeUrls(config);
   const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 3000 }).catch(() => {
     throw new Unreachable(`MongoDB at ${mongoUrl}`);

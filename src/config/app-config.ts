@@ -73,8 +73,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads and validates the configuration from the environment. */
-export function loadConfig(env: Env = process.env): AppConfig {
+/**
+ * Reads and validates the configuration from the environment. Tools that use no secret (the
+ * projections command line) pass `requireSecrets: false`.
+ */
+export function loadConfig(env: Env = process.env, { requireSecrets = true } = {}): AppConfig {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -144,7 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ['JWT_SECRET', config.jwtSecret],
     ['HASH_KEY', config.hashKey],
   ] as const) {
-    if (value === undefined && !embedded) {
+    if (value === undefined && !embedded && requireSecrets) {
       problems.push(
         `${name} must be set when EVENTSTORE_URL or MONGODB_URL is (it is generated only on the embedded default)`,
       );

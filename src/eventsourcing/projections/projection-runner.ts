@@ -193,9 +193,19 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     }, this.options.pollMs ?? 1000);
   }
 
-  /** Starts, stops and reconciliations run one at a time, in order. */
+  /**
+   * Starts, stops and reconciliations run one at a time, in order; a change of state is told
+   * (`changed`) so that it is published at once rather than at the next heartbeat.
+   */
   private serially(task: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(task);
+    const next = this.queue.then(async () => {
+      const before = this.status().state;
+      try {
+        await task();
+      } finally {
+        if (this.status().state !== before) this.emit('changed');
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -11,7 +11,7 @@ export interface LeasableRunner {
   stop(): Promise<void>;
   status(): SubscriptionStatus;
   waitFor(commit: bigint, timeoutMs: number): Promise<boolean>;
-  on(event: 'lease-lost', listener: () => void): unknown;
+  on(event: 'lease-lost' | 'changed', listener: () => void): unknown;
 }
 
 export interface LeasedConsumerOptions {
@@ -50,6 +50,8 @@ export class LeasedConsumer {
     private readonly checkpoints: CheckpointStore,
     private readonly options: LeasedConsumerOptions = {},
   ) {
+    // A runner whose state changed between heartbeats (a projection swapped in, paused) says so.
+    runner.on('changed', () => void this.serially(() => this.publish()));
     runner.on('lease-lost', () => {
       const lost = this.lease;
       void this.serially(async () => {
