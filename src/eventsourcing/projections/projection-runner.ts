@@ -85,7 +85,12 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
       name: this.name,
       handles: definition.handles,
       handle: (events) => this.liveEngine.applyBatch(events),
-      parking: { store: parked, afterAttempts: options.parkAfterAttempts },
+      parking: {
+        store: parked,
+        afterAttempts: options.parkAfterAttempts,
+        // Replayed into the read model being replaced, an event would be missing from its successor.
+        replays: () => !this.record.rebuild,
+      },
       replay: (events, context) => replay.replay(events, context),
       log,
     });
@@ -280,6 +285,8 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     const reached = await checkpoints.load(checkpoint);
     const events = this.rebuild.status().eventsSinceStart;
     const collection = this.rebuildEngine.collectionName;
+    // A holder paused past its lease must not rename a later rebuild's collection into place.
+    await lease.check();
     if ((await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0) {
       await db.renameCollection(collection, this.definition.collection, { dropTarget: true });
     }

@@ -78,9 +78,10 @@ export interface ParkingOptions {
   consumer?: string;
   /**
    * False for a runner that parks but leaves replays to another (a rebuild, beside the consumer
-   * it will replace): it only counts what is parked.
+   * it will replace): it only counts what is parked. A function is asked before each check: a
+   * live read model puts replays off while its replacement is being built.
    */
-  replays?: boolean;
+  replays?: boolean | (() => boolean);
 }
 
 export interface SubscriptionRunnerOptions {
@@ -414,7 +415,8 @@ export class SubscriptionRunner extends EventEmitter {
   /** Between batches: replays what was asked for, and counts what is parked. */
   private async checkParkedEvents(): Promise<void> {
     const parking = this.options.parking!;
-    if (this.position && parking.replays !== false) {
+    const replays = typeof parking.replays === 'function' ? parking.replays() : parking.replays !== false;
+    if (this.position && replays) {
       await replayRequested(this.parkedAs, this.position.commit, {
         client: this.client,
         serializer: this.serializer,
