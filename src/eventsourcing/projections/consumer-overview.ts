@@ -184,13 +184,10 @@ export class ConsumerOverview {
   /** Reads `$all` backwards until every checkpoint is passed, or `LAG_COUNT_LIMIT` events. */
   private async countLags(views: ConsumerView[], paces: Map<string, number>): Promise<void> {
     const positions: bigint[] = [];
-    const lowest = views.reduce(
-      (low, view) => {
-        const checkpoint = view.checkpoint ?? -1n;
-        return checkpoint < low ? checkpoint : low;
-      },
-      BigInt(Number.MAX_SAFE_INTEGER) ** 2n,
-    );
+    if (views.length === 0) return;
+    const lowest = views
+      .map((view) => view.checkpoint ?? -1n)
+      .reduce((low, checkpoint) => (checkpoint < low ? checkpoint : low));
     let from: Position | typeof END = END;
     for (;;) {
       const { events: page, read } = await this.readBackwards(from);
