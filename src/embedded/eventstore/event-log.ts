@@ -46,8 +46,14 @@ export interface StreamLimits {
  */
 const METASTREAM_MAX_COUNT = 1;
 
-/** Event rows are read as arrays in this column order: much faster than row objects. */
-const EVENT_COLUMNS = 'position, stream, revision, event_id, type, content_type, data, metadata, created';
+/**
+ * Event rows are read as arrays in this column order: much faster than row objects. An event's
+ * data and metadata come as one blob, split at the data's length: better-sqlite3 spends more on
+ * each buffer it returns than on the rest of the row. The concatenation keeps every byte as it is
+ * in a UTF-8 database (the only encoding this log is created with, checked when it is opened).
+ */
+const EVENT_COLUMNS =
+  'position, stream, revision, event_id, type, content_type, CAST(data || metadata AS BLOB), length(data), created';
 type EventRow = [
   position: number,
   stream: number,
@@ -55,8 +61,8 @@ type EventRow = [
   eventId: string,
   type: string,
   contentType: string,
-  data: Buffer,
-  metadata: Buffer,
+  dataAndMetadata: Buffer,
+  dataLength: number,
   created: number,
 ];
 
@@ -98,6 +104,8 @@ export class EventLog {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
+    const encoding = this.db.pragma('encoding', { simple: true });
+    if (encoding !== 'UTF-8') throw new Error(`The event log must be a UTF-8 database, not ${encoding}.`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS streams (
         id INTEGER PRIMARY KEY,
@@ -447,11 +455,13 @@ export class EventLog {
     eventId,
     type,
     contentType,
-    data,
-    metadata,
+    dataAndMetadata,
+    dataLength,
     created,
   ]: EventRow): StoredEvent {
     const streamId = this.names.get(stream)!;
+    const data = dataAndMetadata.subarray(0, dataLength);
+    const metadata = dataAndMetadata.subarray(dataLength);
     return { position, streamId, revision, eventId, type, contentType, data, metadata, created };
   }
 

@@ -66,7 +66,7 @@ export const completeRequests: ServerInterceptor = (method, call) => {
  * The HTTP/2 stream under grpc-js's own call object. grpc-js keeps it in a field it does not
  * export (`@grpc/grpc-js` is pinned); anything else is reported as unavailable.
  */
-function http2StreamOf(call: ServerInterceptingCallInterface): ServerHttp2Stream | undefined {
+export function http2StreamOf(call: ServerInterceptingCallInterface): ServerHttp2Stream | undefined {
   const stream = (call as unknown as { stream?: Partial<ServerHttp2Stream> }).stream;
   const looksRight =
     typeof stream === 'object' &&

@@ -38,4 +38,22 @@ describe('encodeReadEvent', () => {
     expect(Buffer.from(recorded.getData_asU8())).toEqual(data);
     expect(Buffer.from(recorded.getCustomMetadata_asU8())).toEqual(metadata);
   });
+
+  it('framed, gives the same bytes after the gRPC prefix (flag 0, big-endian length)', () => {
+    const event: StoredEvent = {
+      position: 2 ** 33 + 1,
+      streamId: 'meetup-ünïcode-✓',
+      revision: 5,
+      eventId: '3f2a8c1e-9b7d-4e6f-a5c3-1d2e3f4a5b6c',
+      type: 'SeatsReserved',
+      contentType: 'application/json',
+      data: Buffer.from('{"quantity":2}'),
+      metadata: Buffer.from('{"m":1}'),
+      created: 1_764_000_000_123,
+    };
+    const message = encodeReadEvent(event);
+    const frame = encodeReadEvent(event, true);
+    expect(frame.subarray(0, 5)).toEqual(Buffer.from([0, 0, 0, 0, message.length]));
+    expect(frame.subarray(5)).toEqual(message);
+  });
 });

@@ -5,6 +5,7 @@ import { AllStart, Direction, StoredEvent, StreamStart } from '../event-log.type
 import { send } from './backpressure';
 import { encodeReadEvent } from './read-event-encoder';
 import { compileFilter, EventFilter } from './filter';
+import { MessageBatch } from './message-batch';
 import {
   InvalidRequest,
   parseRevision,
@@ -33,19 +34,28 @@ export function readHandler(log: EventLog) {
       const direction: Direction =
         options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
       const count = options.hasCount() ? parseRevision(options.getCount()) : Number.MAX_SAFE_INTEGER;
+      // Events leave in batches (see MessageBatch); anything else through grpc-js, once they are out.
+      const out = new MessageBatch(call);
       const read = options.hasAll()
-        ? readAll(log, call, allStartOf(options.getAll()!), direction, count, filter)
+        ? readAll(log, call, out, allStartOf(options.getAll()!), direction, count, filter)
         : readStream(
             log,
             call,
+            out,
             streamNameOf(options.getStream()?.getStreamIdentifier()),
             options,
             direction,
             count,
           );
       read.then(
-        () => call.end(),
-        (error) => call.emit('error', toServiceError(error)),
+        () => {
+          out.write();
+          call.end();
+        },
+        (error) => {
+          out.write();
+          call.emit('error', toServiceError(error));
+        },
       );
     } catch (error) {
       call.emit('error', toServiceError(error));
@@ -79,6 +89,7 @@ function startSubscription(
 async function readStream(
   log: EventLog,
   call: ReadCall,
+  out: MessageBatch,
   streamId: string,
   options: ReadReq.Options,
   direction: Direction,
@@ -91,11 +102,16 @@ async function readStream(
     if (outcome.status === 'deleted') throw streamDeletedError(streamId);
     if (outcome.status === 'not_found') {
       const notFound = new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(streamId));
+      await out.flushed();
       await send(call, new ReadResp().setStreamNotFound(notFound));
       return;
     }
     const events = outcome.events;
-    for (const event of events) await send(call, encodeReadEvent(event));
+    for (const event of events) {
+      out.addFramed(encodeReadEvent(event, true));
+      if (out.full) await out.flushed();
+    }
+    await out.flushed();
     if (events.length < Math.min(remaining, PAGE_SIZE)) return;
     remaining -= events.length;
     const last = events[events.length - 1].revision;
@@ -107,6 +123,7 @@ async function readStream(
 async function readAll(
   log: EventLog,
   call: ReadCall,
+  out: MessageBatch,
   start: AllStart,
   direction: Direction,
   count: number,
@@ -118,9 +135,11 @@ async function readAll(
     const page: StoredEvent[] = log.readAll(from, direction, PAGE_SIZE);
     for (const event of page) {
       if (!filter.matches(event)) continue;
-      await send(call, encodeReadEvent(event));
+      out.addFramed(encodeReadEvent(event, true));
       if (--remaining === 0) return;
+      if (out.full) await out.flushed();
     }
+    await out.flushed();
     if (page.length < PAGE_SIZE) return;
     const last = page[page.length - 1].position;
     from = { kind: 'position', position: direction === 'forwards' ? last + 1 : last };

@@ -6,6 +6,7 @@ import { StoredEvent } from '../event-log.types';
 import { drained } from './backpressure';
 import { encodeReadEvent } from './read-event-encoder';
 import { EventFilter, NO_FILTER } from './filter';
+import { MessageBatch } from './message-batch';
 import { streamDeletedError, toServiceError } from './messages';
 
 const PAGE_SIZE = 500;
@@ -73,6 +74,11 @@ class CheckpointCadence {
  * live and takes appended events straight from the log's notifications. Both happen on one
  * thread and appends are synchronous, so the switch can neither miss nor repeat an event. A
  * client too slow for the live rate sends it back to catching up from the log.
+ *
+ * Catching up, messages leave in batches (see `MessageBatch`); live, one by one through grpc-js,
+ * so that a client falls behind exactly as before. grpc-js holds none of the call's messages when
+ * catching up starts: at the start only the confirmation has been handed on, and after falling
+ * behind catching up waits for grpc-js to drain.
  */
 export class Subscription {
   private cursor: number;
@@ -84,6 +90,9 @@ export class Subscription {
   private readonly filter: EventFilter;
   private readonly cadence: CheckpointCadence;
   private readonly unsubscribe: () => void;
+  private readonly batch: MessageBatch;
+  /** While catching up, messages go into the batch. */
+  private batching = false;
 
   constructor(
     private readonly call: ServerWritableStream<ReadReq, ReadResp | Buffer>,
@@ -98,6 +107,7 @@ export class Subscription {
     const [atStart] = this.cadence.enabled ? log.allEventsAfter(target.after - 1, 1) : [];
     this.cadence.startCatchUp(atStart?.position === target.after ? 1 : 0);
     this.unsubscribe = log.onAppend((events) => this.onAppended(events));
+    this.batch = new MessageBatch(call);
     for (const event of ['cancelled', 'close', 'error', 'finish']) call.once(event, () => this.close());
   }
 
@@ -108,23 +118,27 @@ export class Subscription {
   }
 
   private async catchUp(): Promise<void> {
+    this.batching = true;
     try {
       while (!this.closed) {
         const page = this.readPage();
         if (page.length === 0) {
+          this.batching = false;
           this.goLive();
           return;
         }
         for (const event of page) {
-          let writable = this.deliver(event);
-          if (this.cadence.enabled && this.cadence.scanned(this.filter.matches(event)))
-            writable = this.checkpoint() && writable;
-          if (!writable) await drained(this.call);
+          this.deliver(event);
+          if (this.cadence.enabled && this.cadence.scanned(this.filter.matches(event))) this.checkpoint();
+          if (this.batch.full) await this.batch.flushed();
           if (this.closed) return;
         }
+        await this.batch.flushed();
       }
     } catch (error) {
       this.fail(toServiceError(error));
+    } finally {
+      this.batching = false;
     }
   }
 
@@ -174,7 +188,10 @@ export class Subscription {
       this.fail(streamDeletedError(this.target.streamId));
       return true;
     }
-    return this.filter.matches(event) ? this.call.write(encodeReadEvent(event)) : true;
+    if (!this.filter.matches(event)) return true;
+    if (!this.batching) return this.call.write(encodeReadEvent(event));
+    this.batch.addFramed(encodeReadEvent(event, true));
+    return true;
   }
 
   /** A checkpoint at the last event scanned; never one at or before the previous one. */
@@ -184,11 +201,20 @@ export class Subscription {
     const checkpoint = new ReadResp.Checkpoint()
       .setCommitPosition(String(this.cursor))
       .setPreparePosition(String(this.cursor));
-    return this.call.write(new ReadResp().setCheckpoint(checkpoint));
+    return this.send(Buffer.from(new ReadResp().setCheckpoint(checkpoint).serializeBinary()));
+  }
+
+  /** Into the batch while catching up (true: it is flushed as it fills), else through grpc-js. */
+  private send(message: Buffer): boolean {
+    if (!this.batching) return this.call.write(message);
+    this.batch.add(message);
+    return true;
   }
 
   private fail(error: ReturnType<typeof toServiceError>): void {
     if (this.closed) return;
+    // What was sent before the failure leaves before it.
+    if (this.batching) this.batch.write();
     this.close();
     this.call.emit('error', error);
   }
