@@ -84,14 +84,16 @@ export class Collection {
 
   /** Matching documents in order, using an index to avoid scanning where the filter allows. */
   find(filter: Document, options: FindOptions = {}): Document[] {
-    const query = new Query(filter);
+    // Documents by string ids need no query: the `_id` index finds exactly those that match.
+    const byIdOnly = stringIdsOnly(filter);
+    const query = byIdOnly ? undefined : new Query(filter);
     const skip = options.skip ?? 0;
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
 
     const candidates = this.candidates(filter);
     if (candidates) {
-      const matched = [...candidates].filter((doc) => query.test(doc));
+      const matched = query ? candidates.filter((doc) => query.test(doc)) : candidates;
       if (sort) matched.sort(compareBySort(sort));
       return matched.slice(skip, skip + limit);
     }
@@ -107,7 +109,7 @@ export class Collection {
         ordered.bounds,
       )) {
         const doc = this.documents.get(docKey)!;
-        if (!query.test(doc)) continue;
+        if (!query!.test(doc)) continue;
         if (matched.length >= skip + limit && valueKey(matched[matched.length - 1].value) !== valueKey(value))
           break;
         matched.push({ doc, value });
@@ -176,6 +178,28 @@ export function page(documents: Iterable<Document>, filter: Document, options: F
   const matched = [...documents].filter((doc) => query.test(doc));
   if (options.sort && Object.keys(options.sort).length > 0) matched.sort(compareBySort(options.sort));
   return matched.slice(skip, skip + limit);
+}
+
+/**
+ * A filter on `_id` alone, by strings: `{ _id: s }`, `{ _id: { $eq: s } }` or `{ _id: { $in: [s, ...] } }`.
+ * A string's index key is the string's alone, so the `_id` index gives exactly the matching documents.
+ */
+function stringIdsOnly(filter: Document): boolean {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return false;
+  const condition: unknown = filter._id;
+  if (typeof condition === 'string') return true;
+  if (
+    typeof condition !== 'object' ||
+    condition === null ||
+    Object.getPrototypeOf(condition) !== Object.prototype
+  )
+    return false;
+  const operators = Object.keys(condition);
+  if (operators.length !== 1) return false;
+  const operand = (condition as Document)[operators[0]];
+  if (operators[0] === '$eq') return typeof operand === 'string';
+  return operators[0] === '$in' && Array.isArray(operand) && operand.every((v) => typeof v === 'string');
 }
 
 const isOperatorObject = (value: unknown): value is Document =>

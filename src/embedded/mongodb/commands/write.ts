@@ -95,13 +95,58 @@ function updated(
   }
   const { $setOnInsert, ...operators } = update;
   const next = clone(current);
-  if (Object.keys(operators).length > 0) {
+  if (Object.keys(operators).length > 0 && !setScalarFields(next, operators, arrayFilters)) {
     applyOperators(next, operators, arrayFilters, undefined, { cloneMode: 'none' });
   }
   if (inserting && $setOnInsert)
     applyOperators(next, { $set: $setOnInsert as Document }, undefined, undefined, { cloneMode: 'none' });
   return next;
 }
+
+/**
+ * Applies `{ $set: { field: value, ... } }` of top-level fields other than `_id` to scalar values
+ * (strings, numbers, booleans, null, dates) as mingo's `update` does: a field whose value is equal
+ * (by mingo's `isEqual`, which for such values is `sameScalar`) is left as it is, the others are
+ * assigned, in order. It spares the context mingo builds for every call, which costs far more than
+ * such an update (a checkpoint's, a lease's). False, changing nothing, for any other update.
+ */
+function setScalarFields(doc: Document, operators: Document, arrayFilters?: Document[]): boolean {
+  const names = Object.keys(operators);
+  if (names.length !== 1 || names[0] !== '$set' || (arrayFilters && arrayFilters.length > 0)) return false;
+  const fields: unknown = operators.$set;
+  if (typeof fields !== 'object' || fields === null || Object.getPrototypeOf(fields) !== Object.prototype)
+    return false;
+  const entries = Object.entries(fields as Document);
+  if (entries.length === 0) return false;
+  if (!entries.every(([field, value]) => isPlainTopLevelField(field) && isScalar(value))) return false;
+  for (const [field, value] of entries) if (!sameScalar(doc[field], value)) doc[field] = value;
+  return true;
+}
+
+/** A field name mingo's `$set` takes as it is: no path, no operator, not `_id`, nothing an object inherits. */
+const isPlainTopLevelField = (field: string): boolean =>
+  field.length > 0 &&
+  !field.includes('.') &&
+  !field.includes('$') &&
+  field !== '_id' &&
+  field !== '__proto__' &&
+  !(field in Object.prototype);
+
+const isScalar = (value: unknown): boolean =>
+  value === null ||
+  typeof value === 'string' ||
+  typeof value === 'number' ||
+  typeof value === 'boolean' ||
+  value instanceof Date;
+
+/** mingo's `isEqual(current, value)` when `value` is a scalar. */
+const sameScalar = (current: unknown, value: unknown): boolean =>
+  current === value ||
+  Object.is(current, value) ||
+  (current instanceof Date &&
+    value instanceof Date &&
+    current.constructor === value.constructor &&
+    +current === +value);
 
 /** The document an upsert starts from: the equality fields of its filter. */
 function upsertBase(filter: Document): Document {
