@@ -34,6 +34,14 @@ export class MessageBatch {
     this.stream = http2StreamUnder(call);
   }
 
+  /**
+   * False once the client is gone: the stream takes nothing more, and callers stop reading. (Through
+   * grpc-js, writes to a call that is gone never finish, and a writer ends up waiting for the end.)
+   */
+  get open(): boolean {
+    return !this.stream || !(this.stream.destroyed || this.stream.closed || this.call.cancelled);
+  }
+
   /** True once the batch should be flushed before more is added. */
   get full(): boolean {
     return this.stream ? this.bytes >= BATCH_BYTES : !this.writable;

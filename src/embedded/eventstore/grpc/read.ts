@@ -97,7 +97,7 @@ async function readStream(
 ): Promise<void> {
   let from = streamStartOf(options.getStream()!);
   let remaining = count;
-  while (remaining > 0 && !call.cancelled) {
+  while (remaining > 0 && !call.cancelled && out.open) {
     const outcome = log.readStream(streamId, from, direction, Math.min(remaining, PAGE_SIZE));
     if (outcome.status === 'deleted') throw streamDeletedError(streamId);
     if (outcome.status === 'not_found') {
@@ -131,7 +131,7 @@ async function readAll(
 ): Promise<void> {
   let from = start;
   let remaining = count;
-  while (remaining > 0 && !call.cancelled) {
+  while (remaining > 0 && !call.cancelled && out.open) {
     const page: StoredEvent[] = log.readAll(from, direction, PAGE_SIZE);
     for (const event of page) {
       if (!filter.matches(event)) continue;

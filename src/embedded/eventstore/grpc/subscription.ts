@@ -131,7 +131,7 @@ export class Subscription {
           this.deliver(event);
           if (this.cadence.enabled && this.cadence.scanned(this.filter.matches(event))) this.checkpoint();
           if (this.batch.full) await this.batch.flushed();
-          if (this.closed) return;
+          if (this.closed || !this.batch.open) return;
         }
         await this.batch.flushed();
       }
