@@ -144,7 +144,11 @@ export class ConsumerOverview {
     const definition = this.definitions.find((d) => projectionConsumer(d.name) === name);
     const held = lease?.holder && lease.expiresAt.getTime() > Date.now() ? lease.holder : undefined;
     const published = held && sources.published?.holder === held ? sources.published : undefined;
-    const checkpoint = local ? local.position : ((await this.stores.checkpoints.load(name))?.commit ?? -1n);
+    // A runner not started yet here (a paused projection, one rebuilt for a new version) has no position.
+    const checkpoint =
+      local && local.position >= 0n
+        ? local.position
+        : ((await this.stores.checkpoints.load(name))?.commit ?? -1n);
     const view: ConsumerView = {
       name,
       kind: kindOf(name),
