@@ -111,12 +111,12 @@ async function rebuild(name: string, options: { json?: boolean; wait: boolean })
       ? undefined
       : new SingleBar(
           {
-            format: `${definition.name} |{bar}| {percentage}% | {events} events | {rate} events/s | ETA {eta}`,
+            format: `${definition.name} |{bar}| {percentage}% | {events} events | {rate} events/s | {left} left`,
             hideCursor: true,
           },
           Presets.shades_classic,
         );
-    bar?.start(100, 0, { events: 0, rate: 0, eta: '?' });
+    bar?.start(100, 0, { events: 0, rate: 0, left: '?' });
     let warned = false;
     for (;;) {
       const record = await registry.get(definition.name);
@@ -137,13 +137,13 @@ async function rebuild(name: string, options: { json?: boolean; wait: boolean })
         const notice = `No worker runs ${view.name}: the rebuild goes on once one does (npm start, or ROLE=worker).`;
         if (bar) bar.stop();
         console.error(notice);
-        bar?.start(100, 0, { events: 0, rate: 0, eta: '?' });
+        bar?.start(100, 0, { events: 0, rate: 0, left: '?' });
       }
       if (view.rebuild) {
         bar?.update(view.rebuild.percent, {
           events: view.rebuild.events.toLocaleString('en'),
           rate: Math.round(view.rebuild.eventsPerSecond).toLocaleString('en'),
-          eta: view.rebuild.etaSeconds === undefined ? '?' : `${view.rebuild.etaSeconds} s`,
+          left: view.rebuild.etaSeconds === undefined ? '?' : `${view.rebuild.etaSeconds} s`,
         });
       }
       await sleep(POLL_MS);

@@ -18,6 +18,8 @@ export const projectionConsumer = (name: string): string => `projection:${name}`
 const rebuildCheckpoint = (name: string): string => `projection:${name}:rebuild`;
 const rebuildCollection = (collection: string): string => `${collection}__rebuild`;
 
+const PROGRESS_MS = 500;
+
 /** How long a swap waits for the new read model to pass what the old one had reached. */
 const SWAP_CATCH_UP_MS = 30_000;
 
@@ -59,6 +61,7 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
   private readonly rebuildEngine: ProjectionEngine;
   private readonly rebuildPace = new RateMeter();
   private rebuildReached = 0n;
+  private progressToldAt = 0;
   private liveRunning = false;
   private rebuildRunning = false;
   private mode: Mode = 'stopped';
@@ -112,6 +115,11 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     this.rebuild.on('progress', (position: { commit: bigint }) => {
       if (this.rebuildReached > 0n) this.rebuildPace.record(Number(position.commit - this.rebuildReached));
       this.rebuildReached = position.commit;
+      // Progress is published twice a second, not only at each heartbeat.
+      if (performance.now() - this.progressToldAt >= PROGRESS_MS) {
+        this.progressToldAt = performance.now();
+        this.emit('changed');
+      }
       if (this.rebuild.caughtUp()) this.reconcileSoon();
     });
     this.rebuild.on('caught-up', () => {
