@@ -3,8 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { Db, MongoClient } from 'mongodb';
 import { projections } from '../../projections';
-import { COMMAND_ACCEPTED } from '../../src/eventsourcing/deciders/idempotency-keys';
-import { SNAPSHOT } from '../../src/eventsourcing/deciders/snapshots';
 import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
 import { storedPosition } from '../../src/eventsourcing/event-store/stored-position';
@@ -30,7 +28,7 @@ import { FULFILMENT_SUBSCRIPTION } from '../../src/ordering/fulfilment/fulfilmen
 import { eventStoreClient, openStores, startTestApp, TestApp, TestStores } from '../support/app';
 import { signUp, TestUser } from '../support/identity';
 import { inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
-import { readAllOf, waitFor } from '../support/read';
+import { lastDomainPosition, readAllOf, waitFor } from '../support/read';
 import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`;
@@ -57,20 +55,6 @@ const serializerOn = (db: Db) => {
   );
   return new EventSerializer(registry, new PersonalDataVault(registry, new PersonalDataKeys(db)));
 };
-
-/** The last event any consumer is given: not the server's own, no command record, no snapshot. */
-async function lastDomainPosition(client: EventStoreDBClient): Promise<bigint> {
-  for await (const resolved of client.readAll({
-    direction: 'backwards',
-    fromPosition: 'end',
-    maxCount: 200,
-  })) {
-    const type = resolved.event!.type;
-    if (!type.startsWith('$') && type !== COMMAND_ACCEPTED && type !== SNAPSHOT)
-      return resolved.event!.position.commit;
-  }
-  return -1n;
-}
 
 describe('a runner under a lease', () => {
   let stores: TestStores;

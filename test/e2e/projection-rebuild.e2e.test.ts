@@ -4,8 +4,6 @@ import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
 import { Db, MongoClient } from 'mongodb';
 import { projections } from '../../projections';
 import { MeetupCatalogDocument, meetupCatalogProjection } from '../../projections/meetup-catalog.projection';
-import { COMMAND_ACCEPTED } from '../../src/eventsourcing/deciders/idempotency-keys';
-import { SNAPSHOT } from '../../src/eventsourcing/deciders/snapshots';
 import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
 import { PersonalDataKeys } from '../../src/eventsourcing/personal-data/personal-data-keys';
@@ -37,7 +35,7 @@ import {
 } from '../support/app';
 import { ADMIN_ENV, logInAsAdmin, signUp, TestUser } from '../support/identity';
 import { inDays, PUBLISH, SCHEDULE } from '../support/meetup-operations';
-import { waitFor } from '../support/read';
+import { lastDomainPosition, waitFor } from '../support/read';
 
 const PROJECTIONS = `query {
   projections {
@@ -134,20 +132,6 @@ function seededHistory(meetupId: string, index: number, now: number): MeetupEven
     });
   }
   return history;
-}
-
-/** The last event any consumer is given: not the server's own, no command record, no snapshot. */
-async function lastDomainPosition(client: EventStoreDBClient): Promise<bigint> {
-  for await (const resolved of client.readAll({
-    direction: 'backwards',
-    fromPosition: 'end',
-    maxCount: 500,
-  })) {
-    const type = resolved.event!.type;
-    if (!type.startsWith('$') && type !== COMMAND_ACCEPTED && type !== SNAPSHOT)
-      return resolved.event!.position.commit;
-  }
-  return -1n;
 }
 
 describe('blue/green projection rebuilds', () => {

@@ -47,7 +47,14 @@ class FakeRunner extends EventEmitter implements LeasableRunner {
   }
 
   status(): SubscriptionStatus {
-    return { name: this.name, state: this.running ? 'live' : 'stopped', position: -1n, parked: 0 };
+    return {
+      name: this.name,
+      state: this.running ? 'live' : 'stopped',
+      position: -1n,
+      parked: 0,
+      eventsPerSecond: 0,
+      eventsSinceStart: 0,
+    };
   }
 
   async waitFor(): Promise<boolean> {
