@@ -290,7 +290,8 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     const checkpoint = rebuildCheckpoint(this.definition.name);
     await this.stopLive();
     await this.stopRebuild();
-    const reached = await checkpoints.load(checkpoint);
+    // Once the rebuild's checkpoint is gone (a crash after its deletion), the live one holds its position.
+    const reached = (await checkpoints.load(checkpoint)) ?? (await checkpoints.load(this.name));
     const events = this.rebuild.status().eventsSinceStart;
     const collection = this.rebuildEngine.collectionName;
     // A holder paused past its lease must not rename a later rebuild's collection into place.
@@ -299,13 +300,13 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
       await db.renameCollection(collection, this.definition.collection, { dropTarget: true });
     }
     if (reached) await checkpoints.save(this.name, reached, lease.token);
+    await checkpoints.delete(checkpoint);
     const recorded = (await registry.get(this.definition.name)).rebuild ?? rebuild;
     await registry.swapped(this.definition.name, recorded, {
       position: (reached?.commit ?? -1n).toString(),
       events,
       finishedAt: new Date(),
     });
-    await checkpoints.delete(checkpoint);
     this.record = await registry.get(this.definition.name);
     this.options.log.log(
       `${this.name}: version ${rebuild.version} rebuilt and swapped in at position ${reached?.commit ?? -1n}`,
