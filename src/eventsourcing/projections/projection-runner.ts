@@ -233,7 +233,11 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     const latest = Math.max(record.version ?? 0, record.rebuild?.version ?? 0);
     if (latest > version) {
       this.outdatedBy = `its read model has version ${latest}; this process runs version ${version}`;
-      return this.halt('outdated');
+      this.options.log.warn(`${this.name}: ${this.outdatedBy}; leaving it to a worker of that version`);
+      await this.halt('outdated');
+      // Given back, so that a worker of the newer version takes the projection.
+      this.emit('give-up');
+      return;
     }
     if (record.version !== version && record.rebuild?.version !== version) {
       record = await this.options.registry.requestRebuild(name, version, 'new-version');

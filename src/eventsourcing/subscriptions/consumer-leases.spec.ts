@@ -274,4 +274,32 @@ describe('LeasedConsumer', () => {
     }
     expect(overlaps).toBe(0);
   });
+  it('gives the consumer up when its runner cannot run it here, and leaves it to another worker', async () => {
+    const name = `consumer-${randomUUID()}`;
+    const leases = [new ConsumerLeases(db, { ttlMs: TTL }), new ConsumerLeases(db, { ttlMs: TTL })];
+    // The first runner is of an older version: it gives up each time it is started.
+    const outdated = new FakeRunner(name);
+    outdated.start = async (lease) => {
+      outdated.lease = lease;
+      outdated.emit('give-up');
+    };
+    const current = new FakeRunner(name);
+    const first = new LeasedConsumer(outdated, leases[0], checkpoints);
+    const second = new LeasedConsumer(current, leases[1], checkpoints);
+    try {
+      await first.start();
+      await until(async () => (await leases[0].find(name))?.holder === null);
+      expect(first.holds()).toBe(false);
+      // It does not take it again for a lease's time, whatever its heartbeats.
+      const given = (await leases[0].find(name))!.token;
+      await sleep(leases[0].heartbeatMs * 2);
+      expect(await leases[0].find(name)).toMatchObject({ holder: null, token: given });
+      await second.start();
+      await until(() => current.running, leases[1].heartbeatMs + 500);
+      expect(second.holds()).toBe(true);
+      expect((await leases[1].find(name))?.holder).toBe(leases[1].holder);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
 });

@@ -11,7 +11,7 @@ export interface LeasableRunner {
   stop(): Promise<void>;
   status(): SubscriptionStatus;
   waitFor(commit: bigint, timeoutMs: number): Promise<boolean>;
-  on(event: 'lease-lost' | 'changed', listener: () => void): unknown;
+  on(event: 'lease-lost' | 'changed' | 'give-up', listener: () => void): unknown;
 }
 
 export interface LeasedConsumerOptions {
@@ -38,6 +38,8 @@ export class LeasedConsumer {
   /** By this process's monotonic clock: a lower bound on when MongoDB deems the lease expired. */
   private validUntil = 0;
   private seenHolder: string | null = null;
+  /** After giving the consumer up, by the monotonic clock: it is not taken again before. */
+  private idleUntil = 0;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   /** Beats, losses and the stop run one at a time, in order. */
@@ -52,6 +54,20 @@ export class LeasedConsumer {
   ) {
     // A runner whose state changed between heartbeats (a projection swapped in, paused) says so.
     runner.on('changed', () => void this.serially(() => this.publish()));
+    // A runner that cannot run the consumer here (an older projection version) gives it back.
+    runner.on('give-up', () => {
+      const lease = this.lease;
+      void this.serially(async () => {
+        if (!lease || this.lease !== lease) return;
+        await this.publish();
+        this.lease = undefined;
+        this.seenHolder = null;
+        // Not taken again for a lease's time: long enough for another worker's heartbeat to take it.
+        this.idleUntil = performance.now() + this.leases.ttlMs;
+        await this.runner.stop();
+        await this.leases.release(lease);
+      });
+    });
     runner.on('lease-lost', () => {
       const lost = this.lease;
       void this.serially(async () => {
@@ -127,6 +143,7 @@ export class LeasedConsumer {
       await this.renew(this.lease);
       return this.publish();
     }
+    if (performance.now() < this.idleUntil) return;
     const sentAt = performance.now();
     const { lease, holder } = await this.leases.acquire(this.name);
     this.seenHolder = holder;
