@@ -3,10 +3,14 @@ import { FinishedRebuild } from '../eventsourcing/projections/projection-registr
 
 export type RebuildSummary = FinishedRebuild & { projection: string };
 
-/** A view as JSON can carry it: positions as decimal strings. */
+const KINDS = { projection: 'PROJECTION', reactor: 'REACTOR', process: 'PROCESS_MANAGER' } as const;
+
+/** A view as JSON can carry it, named as the GraphQL API names it: positions as decimal strings. */
 export const toJson = (view: ConsumerView): Record<string, unknown> =>
   JSON.parse(
-    JSON.stringify(view, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+    JSON.stringify({ ...view, kind: KINDS[view.kind] }, (_, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    ),
   );
 
 const number = (value: number): string => Math.round(value).toLocaleString('en');
@@ -51,9 +55,9 @@ export function formatStatus(views: ConsumerView[]): string {
 export function formatSummary(summary: RebuildSummary): string {
   const started = summary.startedAt ?? summary.requestedAt;
   const seconds = (summary.finishedAt.getTime() - new Date(started).getTime()) / 1000;
+  const done = `${summary.projection}: version ${summary.version} rebuilt and swapped in at position ${summary.position}`;
+  // A worker that took the rebuild over at its swap read no event itself.
+  if (summary.events === 0) return `${done} after ${seconds.toFixed(1)} s.`;
   const rate = seconds > 0 ? `, ${number(summary.events / seconds)} events/s` : '';
-  return (
-    `${summary.projection}: version ${summary.version} rebuilt and swapped in at position ${summary.position}: ` +
-    `${number(summary.events)} events in ${seconds.toFixed(1)} s${rate}.`
-  );
+  return `${done}: ${number(summary.events)} events in ${seconds.toFixed(1)} s${rate}.`;
 }

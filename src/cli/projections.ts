@@ -48,6 +48,12 @@ async function connect(): Promise<Stores> {
     throw new Unreachable(`the event store at ${eventStoreUrl}`);
   }
   const db = mongo.db(config.mongoDatabase);
+  if ((await db.listCollections({ name: 'checkpoints' }, { nameOnly: true }).toArray()).length === 0) {
+    await close();
+    throw new Unreachable(
+      `an app's read models in the database ${config.mongoDatabase} (none has run there: is MONGODB_DATABASE right?)`,
+    );
+  }
   const registry = new ProjectionRegistry(db);
   const overview = new ConsumerOverview(
     client,
@@ -117,7 +123,7 @@ async function rebuild(name: string, options: { json?: boolean; wait: boolean })
           Presets.shades_classic,
         );
     bar?.start(100, 0, { events: 0, rate: 0, left: '?' });
-    let warned = false;
+    let warned: string | undefined;
     for (;;) {
       const record = await registry.get(definition.name);
       if (
@@ -132,11 +138,11 @@ async function rebuild(name: string, options: { json?: boolean; wait: boolean })
         return;
       }
       const view = (await overview.one(started.name)) as ConsumerView;
-      if (view.state === 'STOPPED' && !warned) {
-        warned = true;
-        const notice = `No worker runs ${view.name}: the rebuild goes on once one does (npm start, or ROLE=worker).`;
-        if (bar) bar.stop();
-        console.error(notice);
+      const waiting = WAITING[view.state];
+      if (waiting && warned !== view.state) {
+        warned = view.state;
+        bar?.stop();
+        console.error(waiting(definition.name));
         bar?.start(100, 0, { events: 0, rate: 0, left: '?' });
       }
       if (view.rebuild) {
@@ -150,6 +156,14 @@ async function rebuild(name: string, options: { json?: boolean; wait: boolean })
     }
   });
 }
+
+/** Why a rebuild does not move, and what to do about it. */
+const WAITING: Partial<Record<string, (name: string) => string>> = {
+  STOPPED: (name) =>
+    `No worker runs projection:${name}: the rebuild goes on once one does (npm start, or ROLE=worker).`,
+  PAUSED: (name) =>
+    `projection:${name} is paused: the rebuild goes on once it is resumed (npm run projections -- resume ${name}).`,
+};
 
 async function toggle(action: 'pause' | 'resume', name: string, options: { json?: boolean }): Promise<void> {
   await withStores(async ({ operations }) => {

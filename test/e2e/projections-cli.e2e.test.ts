@@ -80,7 +80,7 @@ describe('npm run projections', () => {
     );
     const catalog = views.find((view) => view.name === 'projection:meetup-catalog')!;
     expect(catalog).toMatchObject({
-      kind: 'projection',
+      kind: 'PROJECTION',
       version: expect.any(Number),
       holder: expect.any(String),
     });
@@ -133,6 +133,11 @@ describe('npm run projections', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/^Cannot reach MongoDB at .*Start the app first/);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+
+    const typo = await cli(['pause', 'users'], { MONGODB_DATABASE: 'no_app_ran_here' });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/database no_app_ran_here .*MONGODB_DATABASE/);
+    expect((await mongo.db('no_app_ran_here').listCollections().toArray()).length).toBe(0);
   });
 
   it('pauses and resumes a projection', async () => {

@@ -7,7 +7,7 @@ import { ParkedEvents } from '../subscriptions/parked-events';
 import { SubscriptionState, SubscriptionStatus } from '../subscriptions/subscription-runner';
 import { AnyProjection } from './projection-definition';
 import { ProjectionRecord, ProjectionRegistry } from './projection-registry';
-import { projectionConsumer } from './projection-runner';
+import { projectionConsumer, rebuildCheckpoint } from './projection-runner';
 
 export type ConsumerKind = 'projection' | 'reactor' | 'process';
 export type ConsumerState = 'CATCHING_UP' | 'LIVE' | 'PAUSED' | 'REBUILDING' | 'FAILED' | 'STOPPED';
@@ -15,6 +15,8 @@ export type ConsumerState = 'CATCHING_UP' | 'LIVE' | 'PAUSED' | 'REBUILDING' | '
 /** Lags are counted up to this many events: past it, `lag` means at least that many. */
 export const LAG_COUNT_LIMIT = 10_000;
 const PAGE = 500;
+/** A subscription this close to the head is live (a batch or two behind at most). */
+export const LIVE_WITHIN = 1000;
 
 export interface RebuildView {
   version: number;
@@ -182,6 +184,24 @@ export class ConsumerOverview {
     } else if (record?.paused) {
       view.state = 'PAUSED';
     }
+    // Asked for and not started yet (no worker, or paused), or paused half-way: as recorded.
+    if (!view.rebuild && record?.rebuild) {
+      const { version, reason, startedAt } = record.rebuild;
+      view.rebuild = {
+        version,
+        reason,
+        ...(startedAt ? { startedAt } : {}),
+        position: -1n,
+        percent: 0,
+        events: 0,
+        eventsPerSecond: 0,
+      };
+    }
+    if (view.rebuild && view.rebuild.position < 0n && definition) {
+      const reached = await this.stores.checkpoints.load(rebuildCheckpoint(definition.name));
+      if (reached) view.rebuild.position = reached.commit;
+    }
+    view.eventsPerSecond = Math.round(view.eventsPerSecond * 10) / 10;
     return view;
   }
 
@@ -207,6 +227,9 @@ export class ConsumerOverview {
       const checkpoint = view.checkpoint ?? -1n;
       const after = positions.findIndex((position) => position <= checkpoint);
       view.lag = Math.min(after === -1 ? positions.length : after, LAG_COUNT_LIMIT);
+      // A subscription is live once it is at the head, whatever its server says while it is flooded.
+      if (view.state === 'LIVE' || view.state === 'CATCHING_UP')
+        view.state = view.lag < LIVE_WITHIN ? 'LIVE' : 'CATCHING_UP';
       if (view.rebuild) estimate(view.rebuild, head, paces.get(view.name) ?? 0);
     }
   }

@@ -19,7 +19,7 @@ export enum ConsumerStateEnum {
 registerEnumType(ConsumerStateEnum, {
   name: 'ConsumerState',
   description:
-    'CATCHING_UP: reading past events. LIVE: at the head, handling events as they come. PAUSED: ' +
+    'CATCHING_UP: reading past events. LIVE: within 1,000 events of the head, handling events as they come. PAUSED: ' +
     'stopped by an operator. REBUILDING: a new read model is being built beside the live one. ' +
     'FAILED: retrying a failing batch, or outdated (see lastError). STOPPED: no worker runs it.',
 });

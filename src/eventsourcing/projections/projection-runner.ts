@@ -15,7 +15,7 @@ import { ProjectionReplay } from './projection-replay';
 
 /** A projection's consumer: its lease, its checkpoint, and what its parked events are kept under. */
 export const projectionConsumer = (name: string): string => `projection:${name}`;
-const rebuildCheckpoint = (name: string): string => `projection:${name}:rebuild`;
+export const rebuildCheckpoint = (name: string): string => `projection:${name}:rebuild`;
 const rebuildCollection = (collection: string): string => `${collection}__rebuild`;
 
 const PROGRESS_MS = 500;
