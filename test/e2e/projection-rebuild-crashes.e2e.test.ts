@@ -6,8 +6,6 @@ import { Document } from 'bson';
 import { Db, MongoClient } from 'mongodb';
 import { projections } from '../../projections';
 import { meetupCatalogProjection } from '../../projections/meetup-catalog.projection';
-import { COMMAND_ACCEPTED } from '../../src/eventsourcing/deciders/idempotency-keys';
-import { SNAPSHOT } from '../../src/eventsourcing/deciders/snapshots';
 import { EventSchemaRegistry } from '../../src/eventsourcing/event-store/event-schema-registry';
 import { EventSerializer } from '../../src/eventsourcing/event-store/event-serializer';
 import { storedPosition } from '../../src/eventsourcing/event-store/stored-position';
@@ -32,7 +30,7 @@ import { NOTIFICATIONS_SUBSCRIPTION } from '../../src/notifications/notification
 import { FULFILMENT_SUBSCRIPTION } from '../../src/ordering/fulfilment/fulfilment.reactor';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { MongoProxy, startMongoProxy } from '../support/mongo-proxy';
-import { waitFor } from '../support/read';
+import { lastDomainPosition, waitFor } from '../support/read';
 import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const definition = meetupCatalogProjection as unknown as AnyProjection;
@@ -646,20 +644,6 @@ describe('a blue/green projection rebuild under crashes', () => {
 function lastStart(history: MeetupEvent[]): Date {
   const last = [...history].reverse().find((event) => 'startsAt' in event.data);
   return new Date((last!.data as { startsAt: string }).startsAt);
-}
-
-/** The last event any consumer is given: not the server's own, no command record, no snapshot. */
-async function lastDomainPosition(client: EventStoreDBClient): Promise<bigint> {
-  for await (const resolved of client.readAll({
-    direction: 'backwards',
-    fromPosition: 'end',
-    maxCount: 200,
-  })) {
-    const type = resolved.event!.type;
-    if (!type.startsWith('$') && type !== COMMAND_ACCEPTED && type !== SNAPSHOT)
-      return resolved.event!.position.commit;
-  }
-  return -1n;
 }
 
 /** The documents that differ between two lists sorted by `_id` (the first few). */
