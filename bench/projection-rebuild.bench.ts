@@ -16,6 +16,7 @@ import { MeetupEvent, meetupEventSchemas } from '../src/meetups/domain/meetup.ev
 import { toStreamId } from '../src/meetups/domain/meetup.stream';
 import { spawnStores } from './embedded-stores';
 import { fmt, nowMs, report, runConcurrently } from './stats';
+import { seededRandom } from '../src/eventsourcing/testing/seeded-random';
 
 const EVENTS_PER_MEETUP = 100;
 const TOTAL_EVENTS = Math.max(
@@ -122,7 +123,7 @@ async function seed(client: EventStoreDBClient, serializer: EventSerializer): Pr
 
 /** A meetup scheduled and published, then orders reserving seats, sold or released, and a few reschedulings. */
 function meetupHistory(meetupId: string, index: number, now: number): MeetupEvent[] {
-  const random = mulberry32(index + 1);
+  const random = seededRandom(index + 1);
   let startsAt = new Date(now + (7 + (index % 300)) * DAY);
   const history: MeetupEvent[] = [
     {
@@ -248,7 +249,7 @@ async function verify(
   }
   const reached = seeded.slice(0, reachedMeetups);
   const sample = new Set([reached[0], reached[reached.length - 1], reached[Math.floor(reached.length / 2)]]);
-  const random = mulberry32(reachedMeetups);
+  const random = seededRandom(reachedMeetups);
   while (sample.size < Math.min(SPOT_CHECKS, reached.length))
     sample.add(reached[Math.floor(random() * reached.length)]);
   for (const { meetupId } of sample) {
@@ -332,18 +333,6 @@ function rssOf(pid: number): number {
   } catch {
     return NaN;
   }
-}
-
-/** A small seeded PRNG, so that every run writes the same mix of events. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (require.main === module) {

@@ -32,6 +32,7 @@ import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { MongoProxy, startMongoProxy } from '../support/mongo-proxy';
 import { lastDomainPosition, waitFor } from '../support/read';
 import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
+import { seededRandom } from '../../src/eventsourcing/testing/seeded-random';
 
 const definition = meetupCatalogProjection as unknown as AnyProjection;
 const NAME = definition.name;
@@ -119,8 +120,8 @@ describe('a blue/green projection rebuild under crashes', () => {
 
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   /** The events' mix, and apart from it the kill plan, each from the seed. */
-  const random = mulberry32(seed);
-  const planRandom = mulberry32(seed ^ 0x5eed);
+  const random = seededRandom(seed);
+  const planRandom = seededRandom(seed ^ 0x5eed);
   const between = (low: number, high: number, next = random) => low + Math.floor(next() * (high - low + 1));
 
   /** The kill being aimed at a step, and what to call once a worker is about to take it. */
@@ -662,15 +663,3 @@ const count = (items: string[]) =>
     (counts, item) => ({ ...counts, [item]: (counts[item] ?? 0) + 1 }),
     {},
   );
-
-/** A small seeded PRNG: a failing run is repeated with its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
