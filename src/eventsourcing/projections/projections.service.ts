@@ -33,7 +33,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(PROJECTIONS) readonly definitions: AnyProjection[],
+    @Inject(PROJECTIONS) private readonly definitions: AnyProjection[],
     private readonly serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
     private readonly parked: ParkedEvents,

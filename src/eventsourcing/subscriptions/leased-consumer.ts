@@ -15,11 +15,6 @@ export interface LeasableRunner {
 }
 
 export interface LeasedConsumerOptions {
-  /**
-   * Runs each time this process takes the consumer, before its runner starts: work only the
-   * consumer's holder may do (resetting a read model, say). Failing gives the lease back.
-   */
-  onAcquired?: () => Promise<void>;
   /** Where its status is published on every heartbeat while this process runs it. */
   board?: ConsumerBoard;
   log?: { log(message: string): void; warn(message: string): void };
@@ -152,7 +147,6 @@ export class LeasedConsumer {
     this.validUntil = sentAt + this.leases.ttlMs;
     try {
       await this.checkpoints.fence(this.name, lease.token);
-      await this.options.onAcquired?.();
       await this.runner.start({ token: lease.token, check: () => this.check(lease) });
       this.options.log?.log(`${this.name}: running here (${lease.holder}, lease ${lease.token})`);
       await this.publish();
