@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Db, MongoClient } from 'mongodb';
-import { EmbeddedMongoServer, startMongoServer } from '../../embedded/mongodb/mongo-server';
+import { Db } from 'mongodb';
+import { MongoFixture, openMongo } from '../../../test/support/mongo';
 import { CheckpointStore } from './checkpoint-store';
 import { ConsumerLeases, Lease, LeaseLostError } from './consumer-leases';
 import { LeasableRunner, LeasedConsumer } from './leased-consumer';
@@ -72,21 +72,15 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 50
 }
 
 describe('ConsumerLeases', () => {
-  let server: EmbeddedMongoServer | undefined;
-  let client: MongoClient;
+  let mongo: MongoFixture;
   let db: Db;
   let checkpoints: CheckpointStore;
   beforeAll(async () => {
-    server = process.env.MONGODB_URL ? undefined : await startMongoServer({ port: 0 });
-    client = await MongoClient.connect(process.env.MONGODB_URL ?? server!.url);
-    db = client.db(`leases_${randomUUID().slice(0, 8)}`);
+    mongo = await openMongo();
+    db = mongo.db;
     checkpoints = new CheckpointStore(db);
   });
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
-    await server?.close();
-  });
+  afterAll(() => mongo.close());
 
   const consumer = () => `consumer-${randomUUID()}`;
   const at = (position: bigint) => ({ commit: position, prepare: position });
@@ -159,21 +153,15 @@ describe('ConsumerLeases', () => {
 });
 
 describe('LeasedConsumer', () => {
-  let server: EmbeddedMongoServer | undefined;
-  let client: MongoClient;
+  let mongo: MongoFixture;
   let db: Db;
   let checkpoints: CheckpointStore;
   beforeAll(async () => {
-    server = process.env.MONGODB_URL ? undefined : await startMongoServer({ port: 0 });
-    client = await MongoClient.connect(process.env.MONGODB_URL ?? server!.url);
-    db = client.db(`leased_${randomUUID().slice(0, 8)}`);
+    mongo = await openMongo();
+    db = mongo.db;
     checkpoints = new CheckpointStore(db);
   });
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
-    await server?.close();
-  });
+  afterAll(() => mongo.close());
 
   const TTL = 300;
 
