@@ -1,7 +1,7 @@
 import type { ServerHttp2Stream } from 'node:http2';
 import { Metadata } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { drained } from './backpressure';
+import { drained, firstOf } from './backpressure';
 import { http2StreamOf } from './complete-requests';
 import { GRPC_PREFIX_BYTES } from './read-event-encoder';
 
@@ -115,17 +115,5 @@ function http2StreamUnder(call: WritableCall): ServerHttp2Stream | undefined {
 /** Resolves once the stream can take more, or once it or the call is gone. */
 function streamDrained(stream: ServerHttp2Stream, call: WritableCall): Promise<void> {
   if (stream.destroyed || stream.closed || call.cancelled) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', done);
-      call.off('cancelled', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-    stream.on('error', done);
-    call.on('cancelled', done);
-  });
+  return firstOf([stream, ['drain', 'close', 'error']], [call, ['cancelled']]);
 }
