@@ -537,6 +537,12 @@ describe('blue/green projection rebuilds', () => {
     expect(Date.now() - asked).toBeGreaterThanOrEqual(CONSISTENCY_TIMEOUT_MS - 50);
     expect(await db.collection(CATALOG).findOne({ _id: scheduled.id as never })).toBeNull();
 
+    // A pause outlives a restart of the worker.
+    await app.close();
+    app = await startTestApp(stores, env);
+    expect(await catalogStatus()).toMatchObject({ state: 'PAUSED', checkpoint: before.checkpoint });
+    expect(await db.collection(CATALOG).findOne({ _id: scheduled.id as never })).toBeNull();
+
     const resumed = await asAdmin(RESUME, { name: 'meetup-catalog' });
     expect(resumed.errors).toBeUndefined();
     expect(resumed.data!.resumeProjection.state).not.toBe('PAUSED');
