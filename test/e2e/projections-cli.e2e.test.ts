@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Db, MongoClient } from 'mongodb';
 import { projections } from '../../projections';
@@ -138,6 +138,32 @@ describe('npm run projections', () => {
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/database no_app_ran_here .*MONGODB_DATABASE/);
     expect((await mongo.db('no_app_ran_here').listCollections().toArray()).length).toBe(0);
+  });
+
+  it('says that a rebuild waits while its projection is paused', async () => {
+    expect((await cli(['pause', 'orders'])).code).toBe(0);
+    const child = spawn(process.execPath, [CLI, 'rebuild', 'orders'], {
+      env: {
+        ...process.env,
+        EVENTSTORE_URL: app.stores.eventStoreUrl,
+        MONGODB_URL: app.stores.mongoUrl,
+        MONGODB_DATABASE: app.stores.mongoDatabase,
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await waitFor(() => stderr.includes('is paused'), 15_000);
+      expect(stderr).toContain('projection:orders is paused: the rebuild goes on once it is resumed');
+    } finally {
+      child.kill();
+      expect((await cli(['resume', 'orders'])).code).toBe(0);
+    }
+    // Resumed, the rebuild asked for goes on and is swapped in.
+    await waitFor(
+      async () => !(await db.collection('projection_registry').findOne({ _id: 'orders' as never }))?.rebuild,
+      15_000,
+    );
   });
 
   it('pauses and resumes a projection', async () => {
