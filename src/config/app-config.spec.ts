@@ -53,6 +53,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('is ready up to 1000 events behind unless told otherwise, from 0 to 9999', () => {
+    expect(loadConfig({}).readyMaxLag).toBe(1000);
+    expect(loadConfig({ READY_MAX_LAG: '0' }).readyMaxLag).toBe(0);
+    for (const raw of ['-1', '10000', '1e3']) {
+      expect(() => loadConfig({ READY_MAX_LAG: raw })).toThrow(
+        /READY_MAX_LAG must be an integer from 0 to 9999/,
+      );
+    }
+  });
+
+  it('leaves /metrics open unless a token of 16 or more printable characters is set', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-me-please-1234' }).metricsToken).toBe('scrape-me-please-1234');
+    for (const raw of ['short', 'has a space in the middle']) {
+      expect(() => loadConfig({ METRICS_TOKEN: raw })).toThrow(/METRICS_TOKEN must be at least 16/);
+    }
+  });
+
   it('listens on the loopback unless told an address', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');

@@ -62,6 +62,10 @@ export interface AppConfig {
    * a worker that dies hands its consumers over within about this time and a heartbeat.
    */
   leaseTtlSeconds: number;
+  /** Readiness fails while a projection is more than this many domain events behind. */
+  readyMaxLag: number;
+  /** When set, GET /metrics asks for `Authorization: Bearer <it>`; unset, it is open. */
+  metricsToken?: string;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -141,6 +145,9 @@ export function loadConfig(env: Env = process.env, { requireSecrets = true } = {
     paymentTimeoutMs: int('PAYMENT_TIMEOUT_MS', 5000, 10, 120_000),
     parkAfterAttempts: int('PARK_AFTER_ATTEMPTS', 10, 1, 1000),
     leaseTtlSeconds: int('LEASE_TTL_SECONDS', 6, 1, 300),
+    // Lags are counted up to 10,000 events: a bound at or past it could never be passed.
+    readyMaxLag: int('READY_MAX_LAG', 1000, 0, 9999),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [
@@ -163,6 +170,9 @@ export function loadConfig(env: Env = process.env, { requireSecrets = true } = {
   }
   if (isIP(config.host) === 0) {
     problems.push(`HOST must be an IP address to listen on (0.0.0.0: every interface), got '${config.host}'`);
+  }
+  if (config.metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(config.metricsToken)) {
+    problems.push('METRICS_TOKEN must be at least 16 printable characters, without spaces');
   }
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(config.mongoDatabase)) {
     problems.push(`MONGODB_DATABASE must be 1-63 letters, digits, '_' or '-', got '${config.mongoDatabase}'`);
