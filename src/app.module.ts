@@ -20,6 +20,7 @@ import { IdentityModule } from './identity/identity.module';
 import { meetupEventSchemas } from './meetups/domain/meetup.events';
 import { MeetupsModule } from './meetups/meetups.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { orderEventSchemas } from './ordering/domain/order.events';
 import { notificationEventSchemas } from './notifications/email-journal';
 import { fulfilmentEventSchemas } from './ordering/fulfilment/fulfilment.events';
@@ -68,12 +69,16 @@ export class AppModule {
     const core = coreModule(infrastructure);
     const { config } = infrastructure;
     if (config.role === 'worker') {
-      return { module: AppModule, imports: [core, ForgettingModule, FulfilmentModule, NotificationsModule] };
+      return {
+        module: AppModule,
+        imports: [core, ObservabilityModule, ForgettingModule, FulfilmentModule, NotificationsModule],
+      };
     }
     return {
       module: AppModule,
       imports: [
         core,
+        ObservabilityModule,
         GraphQLModule.forRoot(graphqlOptions(config)),
         ReadConsistencyModule,
         IdentityModule,

@@ -10,8 +10,8 @@ import { redirectBrowsersToPlayground } from './graphql/playground.controller';
 import { QUERY_LIMITS } from './graphql/query-limits';
 
 export interface RunningApp {
-  /** Base URL of the HTTP server; undefined for the worker role. */
-  url?: string;
+  /** Base URL of the HTTP server: GraphQL (not on the worker role), health and metrics. */
+  url: string;
   /** The Nest application's providers, for tests and embedders that reach into it. */
   get: INestApplicationContext['get'];
   close(): Promise<void>;
@@ -26,7 +26,8 @@ export async function startApp(
   options: { logger?: false | ('log' | 'error' | 'warn')[] } = {},
 ): Promise<RunningApp> {
   const client = EventStoreDBClient.connectionString(config.eventStoreUrl);
-  const mongo = await MongoClient.connect(config.mongoUrl);
+  // Command monitoring feeds the MongoDB round-trip metrics.
+  const mongo = await MongoClient.connect(config.mongoUrl, { monitorCommands: true });
   const db = mongo.db(config.mongoDatabase);
   const closeConnections = async () => {
     await client.dispose();
@@ -35,13 +36,6 @@ export async function startApp(
   const logger = options.logger ?? ['error', 'warn'];
   try {
     const module = AppModule.forRoot({ config, client, db });
-    if (config.role === 'worker') {
-      const context = await NestFactory.createApplicationContext(module, { logger });
-      return {
-        get: context.get.bind(context),
-        close: once(() => context.close().then(closeConnections)),
-      };
-    }
     const app = await NestFactory.create<NestFastifyApplication>(
       module,
       new FastifyAdapter(httpOptions(config)),
@@ -49,7 +43,8 @@ export async function startApp(
         logger,
       },
     );
-    if (config.playground) redirectBrowsersToPlayground(app.getHttpAdapter().getInstance());
+    if (config.playground && config.role !== 'worker')
+      redirectBrowsersToPlayground(app.getHttpAdapter().getInstance());
     await app.listen(config.port, config.host);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -24,13 +24,15 @@ async function main(): Promise<void> {
     await stores.stop();
     throw error;
   }
-  if (app.url) {
+  if (config.role !== 'worker') {
     log(`GraphQL API:  ${app.url}/graphql`);
     if (config.playground) log(`Playground:   ${app.url}/graphiql`);
   } else {
     // The id under which this process holds consumers in `consumer_leases`.
     log(`Worker running as ${app.get(ConsumerLeases).holder}: projections are being kept up to date`);
   }
+  log(`Health:       ${app.url}/health/live, ${app.url}/health/ready`);
+  log(`Metrics:      ${app.url}/metrics`);
 
   let stopping = false;
   const stop = async (signal: string) => {

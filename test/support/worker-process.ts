@@ -10,6 +10,8 @@ export interface WorkerProcess {
   output(): string;
   /** The id it holds consumers under (in `consumer_leases`): a new one at each start. */
   holder(): string;
+  /** Base URL of its health and metrics endpoints (on a free port unless PORT is given). */
+  url(): string;
   /** False once killed or stopped, until it is started again. */
   alive(): boolean;
   /** SIGKILL: no shutdown, no last checkpoint. */
@@ -27,6 +29,7 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   let output = '';
   let holder = '';
+  let url = '';
   let child: ChildProcess | undefined;
   const exited = () =>
     new Promise<void>((resolve) =>
@@ -40,6 +43,7 @@ export async function startWorkerProcess(
       env: {
         ...process.env,
         ...TEST_ENV,
+        PORT: '0',
         ...env,
         ROLE: 'worker',
         EVENTSTORE_URL: stores.eventStoreUrl,
@@ -58,9 +62,10 @@ export async function startWorkerProcess(
         30_000,
       );
       const check = () => {
-        const running = /Worker running as (\S+):/.exec(output.slice(from));
+        const running = /Worker running as (\S+):[^]*Metrics: +(\S+)\/metrics/.exec(output.slice(from));
         if (!running) return;
         holder = running[1];
+        url = running[2];
         clearTimeout(deadline);
         started.stdout!.off('data', check);
         resolve();
@@ -77,6 +82,7 @@ export async function startWorkerProcess(
   return {
     output: () => output,
     holder: () => holder,
+    url: () => url,
     alive: () => child!.exitCode === null && child!.signalCode === null,
     async kill() {
       child!.kill('SIGKILL');
