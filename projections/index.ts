@@ -1,4 +1,5 @@
 import type { AnyProjection } from '../src/eventsourcing/projections/projection-definition';
+import { auditIndexProjection } from './audit-index.projection';
 import { meetupCatalogProjection } from './meetup-catalog.projection';
 import { meetupSalesProjection } from './meetup-sales.projection';
 import { ordersProjection } from './orders.projection';
@@ -10,4 +11,5 @@ export const projections: AnyProjection[] = [
   usersProjection,
   ordersProjection,
   meetupSalesProjection,
+  auditIndexProjection,
 ];

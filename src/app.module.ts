@@ -5,6 +5,7 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db } from 'mongodb';
 import { projections } from '../projections';
 import { ConfigWithSecrets } from './config/secrets';
+import { streamDecider } from './eventsourcing/audit/stream-deciders';
 import { EventsourcingModule } from './eventsourcing/eventsourcing.module';
 import {
   flattenValidationErrors,
@@ -12,17 +13,24 @@ import {
   InvalidInputError,
 } from './graphql/graphql-error.filter';
 import { graphqlOptions } from './graphql/graphql-options';
-import { ReadConsistencyModule } from './graphql/read-consistency.module';
 import { PlaygroundController } from './graphql/playground.controller';
+import { emailReservationDecider } from './identity/domain/email-reservation.decider';
+import { userDecider } from './identity/domain/user.decider';
 import { userEventSchemas } from './identity/domain/user.events';
+import { emailReservationStreamId, userStreamId } from './identity/domain/user.streams';
 import { ForgettingModule } from './identity/forgetting/forgetting.module';
 import { IdentityModule } from './identity/identity.module';
+import { meetupDecider } from './meetups/domain/meetup.decider';
 import { meetupEventSchemas } from './meetups/domain/meetup.events';
+import { toStreamId } from './meetups/domain/meetup.stream';
 import { MeetupsModule } from './meetups/meetups.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { orderEventSchemas } from './ordering/domain/order.events';
-import { notificationEventSchemas } from './notifications/email-journal';
+import { emailDecider, emailStreamId, notificationEventSchemas } from './notifications/email-journal';
+import { orderDecider } from './ordering/domain/order.decider';
+import { orderStreamId } from './ordering/domain/order.streams';
+import { fulfilmentDecider, fulfilmentStreamId } from './ordering/fulfilment/fulfilment.decider';
 import { fulfilmentEventSchemas } from './ordering/fulfilment/fulfilment.events';
 import { FulfilmentModule } from './ordering/fulfilment/fulfilment.module';
 import { OrderingModule } from './ordering/ordering.module';
@@ -61,6 +69,14 @@ export const coreModule = ({ config, client, db }: Infrastructure): DynamicModul
       ...notificationEventSchemas,
     ],
     projections,
+    streams: [
+      streamDecider(userStreamId, userDecider),
+      streamDecider(emailReservationStreamId, emailReservationDecider),
+      streamDecider(toStreamId, meetupDecider),
+      streamDecider(orderStreamId, orderDecider),
+      streamDecider(fulfilmentStreamId, fulfilmentDecider),
+      streamDecider(emailStreamId, emailDecider),
+    ],
   });
 
 @Module({})
@@ -80,7 +96,6 @@ export class AppModule {
         core,
         ObservabilityModule,
         GraphQLModule.forRoot(graphqlOptions(config)),
-        ReadConsistencyModule,
         IdentityModule,
         MeetupsModule,
         OrderingModule,

@@ -2,8 +2,10 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Db } from 'mongodb';
 import { ConfigWithSecrets } from '../config/secrets';
+import { ReadConsistency } from '../graphql/read-consistency';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
+import { StreamDecider, StreamDeciders } from './audit/stream-deciders';
 import { EventSourcedRepository } from './deciders/event-sourced-repository';
 import { EventSchema, EventSchemaRegistry } from './event-store/event-schema-registry';
 import { EventSerializer } from './event-store/event-serializer';
@@ -30,6 +32,8 @@ export interface EventsourcingOptions {
   db: Db;
   schemas: EventSchema[];
   projections: AnyProjection[];
+  /** Every context's deciders, by the streams they own: the audit trail folds any stream with them. */
+  streams: StreamDecider[];
 }
 
 /** The generic core, given its infrastructure; it knows no domain. */
@@ -117,6 +121,9 @@ export class EventsourcingModule {
         ProjectionsResolver,
         ParkedEventsService,
         ParkedEventsResolver,
+        { provide: StreamDeciders, useValue: new StreamDeciders(options.streams) },
+        // One for the app: its cap on queries waiting for read models counts them all.
+        ReadConsistency,
         AuditService,
         AuditResolver,
       ],
@@ -133,6 +140,7 @@ export class EventsourcingModule {
         ProjectionsService,
         ReactorHost,
         AuditService,
+        ReadConsistency,
       ],
     };
   }

@@ -38,8 +38,11 @@ export const COST_MODEL = {
     'Order.history': 10,
     'RecordedEvent.data': 50,
     'RecordedEvent.metadata': 5,
-    // Each call may scan up to 50,000 events for its matches: at most a few per request.
-    'Query.auditEvents': 2_500,
+    // Lists bounded by the query, not by an argument: a flow's events (up to 1,000), the last 100 folded.
+    'CorrelationTrail.events': 1_000,
+    'StreamState.events': 100,
+    // Each call folds a whole stream, read from the event store.
+    'Query.streamStateAt': 500,
   } as Record<string, number>,
   /** Scalar type → weight of any field of that type not listed above. */
   scalarWeights: { JSON: 50 } as Record<string, number>,

@@ -17,7 +17,8 @@ export const emailStreamId = (messageId: string): string => `email-${messageId}`
 
 type RecordEmail = { type: 'RecordEmail' } & EmailSent['data'];
 
-const emailDecider: Decider<{ sent: boolean }, RecordEmail, EmailSent> = {
+/** An e-mail's stream: it says once that the e-mail went out. */
+export const emailDecider: Decider<{ sent: boolean }, RecordEmail, EmailSent> = {
   initialState: { sent: false },
   evolve: () => ({ sent: true }),
   decide: ({ messageId, userId, subject, triggeredBy }, state) =>

@@ -45,7 +45,14 @@ describe('NotificationsModule', () => {
     const config = { ...loadConfig({ ROLE: role, ...env }), jwtSecret: 'unused', hashKey: 'a test hash key' };
     @Module({
       imports: [
-        EventsourcingModule.forRoot({ config, client, db, schemas: userEventSchemas, projections: [] }),
+        EventsourcingModule.forRoot({
+          config,
+          client,
+          db,
+          schemas: userEventSchemas,
+          projections: [],
+          streams: [],
+        }),
         NotificationsModule,
       ],
     })

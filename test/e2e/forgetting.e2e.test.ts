@@ -24,8 +24,19 @@ async function readAllBackwards(client: EventStoreDBClient, maxCount: number) {
 
 const FORGET = `mutation ($input: ForgetUserInput!) { forgetUser(input: $input) { id revision position } }`;
 const SENT = `query ($to: String) { sentEmails(to: $to) { edges { node { to subject text } } } }`;
-const HISTORY = `query ($s: String!) { streamHistory(streamId: $s) { type data } }`;
-const AUDIT = `{ auditEvents(types: ["UserRegistered", "UserProfileChanged"], limit: 100) { data } }`;
+const HISTORY = `query ($s: String!) { streamHistory(streamId: $s) { type data position metadata } }`;
+const AUDIT = `query ($at: String) {
+  auditEvents(types: ["UserRegistered", "UserProfileChanged"], limit: 100, consistentWith: $at) { data }
+}`;
+const TRAIL = `query ($c: String!, $at: String) {
+  correlationTrail(correlationId: $c, consistentWith: $at) { tree events { type data } }
+}`;
+const ACTIVITY = `query ($u: String!, $at: String) {
+  userActivity(userId: $u, first: 100, consistentWith: $at) { edges { node { type data } } }
+}`;
+const STATE_AT = `query ($s: String!, $r: Int, $at: DateTime) {
+  streamStateAt(streamId: $s, revision: $r, at: $at) { state events { type data } }
+}`;
 
 const codeOf = (response: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   response.errors?.[0]?.extensions?.code;
@@ -121,8 +132,18 @@ describe('forgetting a person', () => {
       role: 'ORGANIZER',
     });
     expect(forgotten.type).toBe('UserForgotten');
-    const audit = JSON.stringify(await app.gql(AUDIT, {}, admin.headers));
+    const at = forgotten.position;
+    const reads = [
+      await app.gql(AUDIT, { at }, admin.headers),
+      await app.gql(TRAIL, { c: registered.metadata.correlationId, at }, admin.headers),
+      await app.gql(ACTIVITY, { u: person.userId, at }, admin.headers),
+      await app.gql(STATE_AT, { s: `user-${person.userId}`, r: 0 }, admin.headers),
+      await app.gql(STATE_AT, { s: `user-${person.userId}`, at: new Date().toISOString() }, admin.headers),
+    ];
+    for (const read of reads) expect(read.errors).toBeUndefined();
+    const audit = JSON.stringify(reads);
     expect(audit).toContain(person.userId);
+    expect(audit).toContain('EmailSent');
     expect(audit).not.toContain(email);
     expect(audit).not.toContain(displayName);
   });

@@ -51,13 +51,17 @@ describe('GraphQL limits and error codes', () => {
     expect(codeOf(costly)).toBe('QUERY_TOO_COMPLEX');
   });
 
-  it('counts the events an audit query may scan: three scans per request, not four', async () => {
-    const scans = (n: number) =>
-      Array.from({ length: n }, (_, i) => `s${i}: auditEvents(types: ["Nope"], limit: 1) { type }`).join(' ');
+  it('counts the streams a request folds: nineteen per request, not twenty', async () => {
+    const folds = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `s${i}: streamStateAt(streamId: "${streamId}", revision: 0) { revision }`,
+      ).join(' ');
     // As the admin, who may read the audit trail: only the cost can refuse these.
     const admin = await logInAsAdmin(app);
-    expect((await app.gql(`query { ${scans(3)} }`, {}, admin.headers)).errors).toBeUndefined();
-    expect(codeOf(await app.gql(`query { ${scans(4)} }`, {}, admin.headers))).toBe('QUERY_TOO_COMPLEX');
+    const streamId = `user-${admin.userId}`;
+    expect((await app.gql(`query { ${folds(19)} }`, {}, admin.headers)).errors).toBeUndefined();
+    expect(codeOf(await app.gql(`query { ${folds(20)} }`, {}, admin.headers))).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('refuses a fragment bomb at once, without holding up other requests', async () => {

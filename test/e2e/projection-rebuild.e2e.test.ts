@@ -1,3 +1,4 @@
+import { handledTypes } from '../../src/eventsourcing/projections/projection-definition';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
@@ -290,7 +291,7 @@ describe('blue/green projection rebuilds', () => {
     await engine.prepare();
     const runner = new SubscriptionRunner(client, serializer, checkpoints, {
       name: scratch,
-      handles: meetupCatalogProjection.handles,
+      handles: handledTypes(meetupCatalogProjection),
       handle: (events) => engine.applyBatch(events),
     });
     await runner.start();

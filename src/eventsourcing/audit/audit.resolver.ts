@@ -1,74 +1,29 @@
-import { Args, ArgsType, Context, Field, Int, Query, Resolver } from '@nestjs/graphql';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { Args, Context, Query, Resolver } from '@nestjs/graphql';
+import { InvalidInputError } from '../../graphql/graphql-error.filter';
+import { ReadConsistency } from '../../graphql/read-consistency';
 import { actorOf, GraphQLRequestContext } from '../../graphql/request-context';
-import { IsNormalisedUuid } from '../../graphql/uuid';
 import { AdminOnly, Authenticated } from '../../identity/auth/auth.decorators';
 import { forbidden, isAdmin } from '../../identity/domain/role';
+import { auditIndexProjection } from '../../../projections/audit-index.projection';
+import {
+  AuditEventsArgs,
+  CorrelationTrailArgs,
+  isPosition,
+  StreamHistoryArgs,
+  StreamStateAtArgs,
+  UserActivityArgs,
+} from './audit.args';
 import { AuditService } from './audit.service';
+import { CorrelationTrailType, RecordedEventConnection, StreamStateType } from './audit-views.type';
 import { RecordedEventType } from './recorded-event.type';
-
-const POSITION = /^\d{1,20}$/;
-const CATEGORY_AND_UUID = /^[a-z]+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-@ArgsType()
-class StreamHistoryArgs {
-  @Field({
-    description: 'A stream: `<category>-<id>`, such as `meetup-<meetup id>` or `command-<command id>`.',
-  })
-  // The application's streams are named by a category and a UUID, which any letter case names.
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && CATEGORY_AND_UUID.test(value) ? value.toLowerCase() : value,
-  )
-  @IsString()
-  @Length(1, 200)
-  @Matches(/^[^$]/, { message: "streamId must not name one of the server's own $-prefixed streams" })
-  streamId!: string;
-
-  @Field(() => Int, { defaultValue: 0, nullable: true })
-  @IsInt()
-  @Min(0)
-  fromRevision!: number;
-
-  @Field(() => Int, { defaultValue: 100, nullable: true })
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit!: number;
-}
-
-@ArgsType()
-class AuditEventsArgs {
-  @Field({
-    nullable: true,
-    description: 'Only events after this `$all` position (a `position` from a result).',
-  })
-  @IsOptional()
-  @Matches(POSITION, { message: 'after must be a position' })
-  after?: string;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  types?: string[];
-
-  @Field({ nullable: true, description: 'A correlation id (a UUID, in any letter case).' })
-  @IsOptional()
-  @IsNormalisedUuid()
-  correlationId?: string;
-
-  @Field(() => Int, { defaultValue: 100, nullable: true })
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit!: number;
-}
 
 /** The audit trail: what happened, when, who did it and what caused it. */
 @Resolver(() => RecordedEventType)
 export class AuditResolver {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly consistency: ReadConsistency,
+  ) {}
 
   @Authenticated()
   @Query(() => [RecordedEventType], {
@@ -79,10 +34,7 @@ export class AuditResolver {
     @Args() args: StreamHistoryArgs,
     @Context('request') request: GraphQLRequestContext,
   ): Promise<RecordedEventType[]> {
-    const actor = actorOf(request);
-    if (!isAdmin(actor) && (await this.audit.creatorOf(args.streamId)) !== actor.userId) {
-      throw forbidden("read another user's stream");
-    }
+    await this.mayReadStream(request, args.streamId);
     const events = await this.audit.streamHistory(args.streamId, BigInt(args.fromRevision), args.limit);
     return events.map(RecordedEventType.from);
   }
@@ -92,6 +44,7 @@ export class AuditResolver {
     description: 'Events across all streams, oldest first, filtered by type and correlation id (admins).',
   })
   async auditEvents(@Args() args: AuditEventsArgs): Promise<RecordedEventType[]> {
+    await this.consistency.waitFor(auditIndexProjection.name, args.consistentWith);
     const events = await this.audit.auditEvents({
       after: args.after == null ? undefined : BigInt(args.after),
       types: args.types,
@@ -99,5 +52,82 @@ export class AuditResolver {
       limit: args.limit,
     });
     return events.map(RecordedEventType.from);
+  }
+
+  @Authenticated()
+  @Query(() => CorrelationTrailType, {
+    description:
+      'Every event of one business flow across streams, in order, with its causation tree: for admins; ' +
+      'users see their own events of it.',
+  })
+  async correlationTrail(
+    @Args() args: CorrelationTrailArgs,
+    @Context('request') request: GraphQLRequestContext,
+  ): Promise<CorrelationTrailType> {
+    const actor = actorOf(request);
+    await this.consistency.waitFor(auditIndexProjection.name, args.consistentWith);
+    const trail = await this.audit.correlationTrail(
+      args.correlationId,
+      isAdmin(actor) ? undefined : actor.userId,
+    );
+    return { ...trail, events: trail.events.map(RecordedEventType.from) };
+  }
+
+  @Authenticated()
+  @Query(() => StreamStateType, {
+    description:
+      "A stream's state after a revision, or as of a moment, folded by its own decider, with the events " +
+      'that led there: for admins, and for users on the streams they started.',
+  })
+  async streamStateAt(
+    @Args() args: StreamStateAtArgs,
+    @Context('request') request: GraphQLRequestContext,
+  ): Promise<StreamStateType> {
+    if ((args.revision == null) === (args.at == null)) {
+      throw new InvalidInputError([
+        { field: 'revision', problems: ['give either revision or at, not both'] },
+      ]);
+    }
+    await this.mayReadStream(request, args.streamId);
+    const until = args.revision != null ? { revision: BigInt(args.revision) } : { at: args.at! };
+    const found = await this.audit.streamStateAt(args.streamId, until);
+    return { ...found, revision: Number(found.revision), events: found.events.map(RecordedEventType.from) };
+  }
+
+  @Authenticated()
+  @Query(() => RecordedEventConnection, {
+    description: 'What a user did, newest first: for admins, and for users on their own activity.',
+  })
+  async userActivity(
+    @Args() args: UserActivityArgs,
+    @Context('request') request: GraphQLRequestContext,
+  ): Promise<RecordedEventConnection> {
+    const actor = actorOf(request);
+    if (!isAdmin(actor) && actor.userId !== args.userId) throw forbidden("read another user's activity");
+    if (args.after != null && !isPosition(args.after)) {
+      throw new InvalidInputError([
+        { field: 'after', problems: ['after must be a cursor this API gave out'] },
+      ]);
+    }
+    await this.consistency.waitFor(auditIndexProjection.name, args.consistentWith);
+    const { events, hasNextPage } = await this.audit.userActivity({
+      userId: args.userId,
+      from: args.from,
+      to: args.to,
+      before: args.after == null ? undefined : BigInt(args.after),
+      limit: args.first,
+    });
+    const edges = events.map((event) => ({
+      cursor: String(event.position),
+      node: RecordedEventType.from(event),
+    }));
+    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  private async mayReadStream(request: GraphQLRequestContext, streamId: string): Promise<void> {
+    const actor = actorOf(request);
+    if (!isAdmin(actor) && (await this.audit.creatorOf(streamId)) !== actor.userId) {
+      throw forbidden("read another user's stream");
+    }
   }
 }

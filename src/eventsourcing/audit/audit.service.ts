@@ -1,35 +1,59 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  START,
-  StreamNotFoundError,
-} from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, START, StreamNotFoundError } from '@eventstore/db-client';
+import { Db } from 'mongodb';
 import { InvalidInputError } from '../../graphql/graphql-error.filter';
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
-import { EVENTSTORE_CLIENT } from '../tokens';
+import { EVENTSTORE_CLIENT, MONGO_DB } from '../tokens';
+import { streamNotFound, unknownStreamCategory } from './audit.errors';
+import { ActivityQuery, AuditIndexReader, IndexQuery } from './audit-index.reader';
+import { CausedEvent, causationTree, CommandNode } from './causation-tree';
+import { COMMAND_ACCEPTED, CommandAccepted } from '../deciders/idempotency-keys';
+import { loadEvents } from './event-bodies';
+import { StreamDeciders } from './stream-deciders';
 
-export interface AuditQuery {
-  /** Only events after this `$all` commit position. */
-  after?: bigint;
-  types?: string[];
-  correlationId?: string;
-  limit: number;
+/** The most events a correlation trail shows. */
+export const TRAIL_LIMIT = 1000;
+/** Events read from a stream per call while folding it. */
+const FOLD_CHUNK = 1000;
+/** How many of the events folded a state shows: the stream's history has them all, paged. */
+const SHOWN = 100;
+
+export interface CorrelationTrail {
+  correlationId: string;
+  events: RecordedDomainEvent[];
+  tree: CommandNode[];
+  /** More events share the correlation id than the trail shows. */
+  truncated: boolean;
 }
 
-/** How many events one audit query may examine, so a narrow filter cannot scan without end. */
-export const AUDIT_SCAN_LIMIT = 50_000;
+export interface StreamStateAt {
+  streamId: string;
+  /** The revision of the last event folded; -1 when the stream had none yet. */
+  revision: bigint;
+  state: unknown;
+  /** How many events were folded. */
+  eventCount: number;
+  /** The last events folded, oldest first. */
+  events: RecordedDomainEvent[];
+}
 
-/** What happened, when, who did it and what caused it: read straight from the event store. */
+/**
+ * What happened, when, who did it and what caused it. Lookups across streams go through the
+ * audit index; the events themselves, and every stream's own history, come from the event store.
+ */
 @Injectable()
 export class AuditService {
+  private readonly index: AuditIndexReader;
+
   constructor(
     @Inject(EVENTSTORE_CLIENT) private readonly client: EventStoreDBClient,
+    @Inject(MONGO_DB) db: Db,
     private readonly serializer: EventSerializer,
-  ) {}
+    private readonly deciders: StreamDeciders,
+  ) {
+    this.index = new AuditIndexReader(db);
+  }
 
   async streamHistory(streamId: string, fromRevision: bigint, limit: number): Promise<RecordedDomainEvent[]> {
     const events: RecordedDomainEvent[] = [];
@@ -59,28 +83,90 @@ export class AuditService {
     return creator;
   }
 
-  async auditEvents(query: AuditQuery): Promise<RecordedDomainEvent[]> {
+  async auditEvents(query: IndexQuery): Promise<RecordedDomainEvent[]> {
     if (query.after !== undefined && query.after > (await this.headPosition())) {
       throw new InvalidInputError([
         { field: 'after', problems: ['after must be a position this store has reached'] },
       ]);
     }
-    const types = query.types?.length ? new Set(query.types) : undefined;
-    const events: RecordedDomainEvent[] = [];
-    let scanned = 0;
-    const fromPosition = query.after === undefined ? START : { commit: query.after, prepare: query.after };
-    const read = this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: AUDIT_SCAN_LIMIT });
-    for await (const resolved of read) {
-      scanned++;
-      const event = this.serializer.deserialize(resolved);
-      if (!event || (query.after !== undefined && event.position <= query.after)) continue;
-      if (types && !types.has(event.type)) continue;
-      if (query.correlationId && event.metadata.correlationId !== query.correlationId) continue;
-      events.push(event);
-      if (events.length >= query.limit || scanned >= AUDIT_SCAN_LIMIT) break;
+    return loadEvents(this.client, this.serializer, await this.index.events(query));
+  }
+
+  /** Every event of one flow in `$all` order, and which command or event caused which. */
+  async correlationTrail(correlationId: string, onlyOf?: string): Promise<CorrelationTrail> {
+    const entries = await this.index.correlation(correlationId, TRAIL_LIMIT + 1);
+    const truncated = entries.length > TRAIL_LIMIT;
+    let events = await loadEvents(this.client, this.serializer, entries.slice(0, TRAIL_LIMIT));
+    if (onlyOf !== undefined) events = events.filter((event) => event.metadata.userId === onlyOf);
+    const tree = causationTree(events.map(causedEvent));
+    return { correlationId, events, tree, truncated };
+  }
+
+  /** A page of a user's events, newest first, and whether another page follows. */
+  async userActivity(query: ActivityQuery): Promise<{ events: RecordedDomainEvent[]; hasNextPage: boolean }> {
+    const entries = await this.index.activity({ ...query, limit: query.limit + 1 });
+    const events = await loadEvents(this.client, this.serializer, entries.slice(0, query.limit));
+    return { events, hasNextPage: entries.length > query.limit };
+  }
+
+  /**
+   * A stream's state as its own decider folds it, up to a revision or to the last event recorded
+   * at or before a moment, with the last events that led there.
+   */
+  async streamStateAt(streamId: string, until: { revision: bigint } | { at: Date }): Promise<StreamStateAt> {
+    const decider = this.deciders.of(streamId);
+    if (!decider) throw unknownStreamCategory(streamId, this.deciders.categories);
+    const folds = (event: RecordedDomainEvent) =>
+      'revision' in until ? event.revision <= until.revision : event.recordedAt <= until.at;
+    let state = decider.initialState;
+    let revision = -1n;
+    let eventCount = 0;
+    let last: RecordedDomainEvent[] = [];
+    let from = 0n;
+    for (;;) {
+      const chunk = await this.readChunk(streamId, from);
+      if (chunk === undefined) throw streamNotFound(streamId);
+      const events = this.serializer.redact(await this.serializer.reveal(chunk.events.filter(folds)));
+      for (const event of events) state = decider.evolve(state, event);
+      if (events.length > 0) revision = events[events.length - 1].revision;
+      eventCount += events.length;
+      last = [...last, ...events].slice(-SHOWN);
+      const done = events.length < chunk.events.length || chunk.read < FOLD_CHUNK;
+      if (done) break;
+      from += BigInt(chunk.read);
     }
-    await read.cancel().catch(() => undefined);
-    return this.serializer.redact(await this.serializer.reveal(events));
+    if ('revision' in until && revision < until.revision) {
+      throw new InvalidInputError([
+        {
+          field: 'revision',
+          problems: [`revision must be one this stream has reached: it ends at ${revision}`],
+        },
+      ]);
+    }
+    return { streamId, revision, state: asJson(state), eventCount, events: last };
+  }
+
+  /** Up to FOLD_CHUNK events of a stream from a revision; undefined when there is no such stream. */
+  private async readChunk(
+    streamId: string,
+    from: bigint,
+  ): Promise<{ events: RecordedDomainEvent[]; read: number } | undefined> {
+    const events: RecordedDomainEvent[] = [];
+    let read = 0;
+    try {
+      for await (const resolved of this.client.readStream(streamId, {
+        fromRevision: from,
+        maxCount: FOLD_CHUNK,
+      })) {
+        read++;
+        const event = this.serializer.deserialize(resolved);
+        if (event) events.push(event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+    return { events, read };
   }
 
   /** The commit position of the newest event in the store. */
@@ -96,3 +182,18 @@ export class AuditService {
     return head;
   }
 }
+
+const causedEvent = (event: RecordedDomainEvent): CausedEvent => ({
+  ...event,
+  commandId: event.metadata.commandId,
+  causationId: event.metadata.causationId,
+  ...(event.type === COMMAND_ACCEPTED
+    ? { commandType: (event.data as CommandAccepted['data']).commandType }
+    : {}),
+});
+
+/** A state as JSON shows it: the snapshots of long streams keep states in the same form. */
+const asJson = (state: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(state, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)),
+  );

@@ -25,8 +25,11 @@ export interface ProjectionDefinition<Doc extends ProjectedDocument, E extends D
   version: number;
   collection: string;
   indexes: IndexDescription[];
-  /** Event types it reads; others pass it by. */
-  handles: readonly E['type'][];
+  /**
+   * Event types it reads; others pass it by. `'all'`: every event the application records, of any
+   * type, the command records (`CommandAccepted`) included.
+   */
+  handles: readonly E['type'][] | 'all';
   /** The document an event belongs to. */
   documentId(event: RecordedEvent<E>): string;
   /** The next document, given the current one (undefined if there is none). */
@@ -35,3 +38,7 @@ export interface ProjectionDefinition<Doc extends ProjectedDocument, E extends D
 
 /** Any projection, as the engine runs it. */
 export type AnyProjection = ProjectionDefinition<ProjectedDocument, DomainEvent>;
+
+/** The event types a projection reads; undefined when it reads every domain event. */
+export const handledTypes = (definition: AnyProjection): readonly string[] | undefined =>
+  definition.handles === 'all' ? undefined : definition.handles;

@@ -1,7 +1,7 @@
 import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { storedPosition } from '../event-store/stored-position';
-import { AnyProjection, ProjectedDocument } from './projection-definition';
+import { AnyProjection, handledTypes, ProjectedDocument } from './projection-definition';
 import { DUPLICATE_KEY } from '../duplicate-key';
 
 /** MongoDB's duplicate key error: here, a conditional upsert that found a newer document. */
@@ -13,14 +13,15 @@ import { DUPLICATE_KEY } from '../duplicate-key';
  * and the checkpoint) nor a second writer can move a document backwards.
  */
 export class ProjectionEngine {
-  private readonly handles: Set<string>;
+  private readonly handles: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly db: Db,
     readonly definition: AnyProjection,
     readonly collectionName = definition.collection,
   ) {
-    this.handles = new Set(definition.handles);
+    const types = handledTypes(definition);
+    this.handles = types && new Set(types);
   }
 
   async prepare(): Promise<void> {
@@ -30,7 +31,7 @@ export class ProjectionEngine {
   }
 
   async applyBatch(events: RecordedDomainEvent[]): Promise<void> {
-    const relevant = events.filter((event) => this.handles.has(event.type));
+    const relevant = this.handles ? events.filter((event) => this.handles!.has(event.type)) : events;
     if (relevant.length === 0) return;
     const collection = this.db.collection<ProjectedDocument>(this.collectionName);
     const ids = [...new Set(relevant.map((event) => this.definition.documentId(event)))];

@@ -4,7 +4,8 @@ import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { EventSerializer } from '../event-store/event-serializer';
 import { storedPosition } from '../event-store/stored-position';
 import { asError, ReplayContext } from '../subscriptions/parked-event-replay';
-import { ProjectedDocument } from './projection-definition';
+import { handledTypes, ProjectedDocument } from './projection-definition';
+import { isRecordedEventType } from '../subscriptions/domain-events';
 import { ProjectionEngine } from './projection-engine';
 
 /**
@@ -55,14 +56,16 @@ export class ProjectionReplay {
     upTo: bigint,
     skip: ReadonlySet<string>,
   ): Promise<Map<string, RecordedDomainEvent[]>> {
-    const handles = new Set<string>(this.engine.definition.handles);
+    const types = handledTypes(this.engine.definition);
+    const handles = types ? new Set(types) : undefined;
     const found: { id: string; event: RecordedDomainEvent }[] = [];
     const read = this.client.readAll();
     for await (const resolved of read) {
       const recorded = resolved.event;
       if (!recorded) continue;
       if (recorded.position.commit > upTo) break;
-      if (!handles.has(recorded.type) || skip.has(recorded.id)) continue;
+      const handled = handles ? handles.has(recorded.type) : isRecordedEventType(recorded.type);
+      if (!handled || skip.has(recorded.id)) continue;
       const event = this.serializer.deserialize(resolved);
       const id = event && this.documentIdOf(event);
       if (event && id !== undefined && ids.has(id)) found.push({ id, event });

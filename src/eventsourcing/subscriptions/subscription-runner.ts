@@ -4,7 +4,7 @@ import { AllStreamResolvedEvent, EventStoreDBClient, START } from '@eventstore/d
 import { EventSerializer } from '../event-store/event-serializer';
 import { RecordedDomainEvent } from '../event-store/event-metadata';
 import { Backoff } from './backoff';
-import { DOMAIN_EVENTS } from './domain-events';
+import { DOMAIN_EVENTS, RECORDED_EVENTS } from './domain-events';
 import { AllPosition, CheckpointStore } from './checkpoint-store';
 import { LeaseLostError } from './consumer-leases';
 import { asError, Replay, replayRequested } from './parked-event-replay';
@@ -106,6 +106,8 @@ export interface SubscriptionRunnerOptions {
    * events stores the checkpoint at most once a second (`idleCheckpointMs`), not once a batch.
    */
   handles?: readonly string[];
+  /** Also the command records of IdempotencyKeys, beside the domain events. */
+  commandRecords?: boolean;
   idleCheckpointMs?: number;
   batchSize?: number;
   /** Backoff bounds (before jitter) for reconnecting and for retrying a failing batch. */
@@ -267,7 +269,7 @@ export class SubscriptionRunner extends EventEmitter {
     this.state = 'catching-up';
     const subscription = this.client.subscribeToAll({
       fromPosition: this.position ?? START,
-      filter: DOMAIN_EVENTS,
+      filter: this.options.commandRecords ? RECORDED_EVENTS : DOMAIN_EVENTS,
     });
     this.subscription = subscription;
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
