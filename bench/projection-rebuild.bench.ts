@@ -8,7 +8,11 @@ import { EventSerializer } from '../src/eventsourcing/event-store/event-serializ
 import { storedPosition } from '../src/eventsourcing/event-store/stored-position';
 import { PersonalDataKeys } from '../src/eventsourcing/personal-data/personal-data-keys';
 import { PersonalDataVault } from '../src/eventsourcing/personal-data/personal-data-vault';
-import { AnyProjection, handledTypes, RecordedEvent } from '../src/eventsourcing/projections/projection-definition';
+import {
+  AnyProjection,
+  handledTypes,
+  RecordedEvent,
+} from '../src/eventsourcing/projections/projection-definition';
 import { ProjectionEngine } from '../src/eventsourcing/projections/projection-engine';
 import { CheckpointStore } from '../src/eventsourcing/subscriptions/checkpoint-store';
 import { SubscriptionRunner } from '../src/eventsourcing/subscriptions/subscription-runner';
