@@ -8,6 +8,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigWithSecrets } from './config/secrets';
 import { redirectBrowsersToPlayground } from './graphql/playground.controller';
 import { QUERY_LIMITS } from './graphql/query-limits';
+import { LoggerOption, rootLoggerFor, useAppLogger, withLogging } from './observability/logging/app-logging';
+import { observeRequests } from './observability/logging/request-logging';
+import { startTracing } from './observability/tracing/tracing';
 
 export interface RunningApp {
   /** Base URL of the HTTP server: GraphQL (not on the worker role), health and metrics. */
@@ -23,8 +26,10 @@ export interface RunningApp {
  */
 export async function startApp(
   config: ConfigWithSecrets & { eventStoreUrl: string; mongoUrl: string },
-  options: { logger?: false | ('log' | 'error' | 'warn')[] } = {},
+  options: { logger?: LoggerOption } = {},
 ): Promise<RunningApp> {
+  const logger = rootLoggerFor(config, options.logger);
+  const tracing = startTracing(config);
   const client = EventStoreDBClient.connectionString(config.eventStoreUrl);
   // Command monitoring feeds the MongoDB round-trip metrics.
   const mongo = await MongoClient.connect(config.mongoUrl, { monitorCommands: true });
@@ -33,16 +38,17 @@ export async function startApp(
     await client.dispose();
     await mongo.close();
   };
-  const logger = options.logger ?? ['error', 'warn'];
   try {
-    const module = AppModule.forRoot({ config, client, db });
+    const module = withLogging(AppModule.forRoot({ config, client, db }), logger);
     const app = await NestFactory.create<NestFastifyApplication>(
       module,
       new FastifyAdapter(httpOptions(config)),
       {
-        logger,
+        bufferLogs: true,
       },
     );
+    useAppLogger(app);
+    observeRequests(app.getHttpAdapter().getInstance(), logger);
     if (config.playground && config.role !== 'worker')
       redirectBrowsersToPlayground(app.getHttpAdapter().getInstance());
     await app.listen(config.port, config.host);
@@ -51,10 +57,11 @@ export async function startApp(
     return {
       url: `http://${reachable(config.host)}:${port}`,
       get: app.get.bind(app),
-      close: once(() => app.close().then(closeConnections)),
+      close: once(() => app.close().then(closeConnections).then(tracing.shutdown)),
     };
   } catch (error) {
     await closeConnections();
+    await tracing.shutdown();
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { withSecrets } from './config/secrets';
 import { provideStores } from './embedded/embedded-servers';
 import { ConsumerLeases } from './eventsourcing/subscriptions/consumer-leases';
+import { createRootLogger } from './observability/logging/root-logger';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -15,11 +16,12 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  const log = (line: string) => console.log(line);
+  const logger = createRootLogger({ level: config.logLevel, format: config.logFormat });
+  const log = (line: string) => logger.info(line);
   const stores = await provideStores(config, log);
   let app;
   try {
-    app = await startApp({ ...(await withSecrets(config)), ...stores });
+    app = await startApp({ ...(await withSecrets(config)), ...stores }, { logger });
   } catch (error) {
     await stores.stop();
     throw error;
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
     log(`${signal} received, shutting down`);
     // Checkpoints and stores get a bounded time to close; a replay after a hard stop is harmless.
     const deadline = setTimeout(() => {
-      console.error(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; stopping now.`);
+      logger.error(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; stopping now.`);
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     await app.close();

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { LOG_LEVELS, LogFormat, LogLevel } from '../observability/logging/root-logger';
 
 export type AppRole = 'api' | 'worker' | 'all';
 
@@ -66,6 +67,14 @@ export interface AppConfig {
   readyMaxLag: number;
   /** When set, GET /metrics asks for `Authorization: Bearer <it>`; unset, it is open. */
   metricsToken?: string;
+  /** pino's level; `silent` logs nothing. */
+  logLevel: LogLevel;
+  /** One JSON object a line, or pino-pretty's human-readable lines. */
+  logFormat: LogFormat;
+  /** OTLP/HTTP base URL spans are sent to; unset: no tracing. */
+  otlpEndpoint?: string;
+  /** The `service.name` of the spans. */
+  serviceName: string;
 }
 
 /** Thrown with every problem found, one per line, so a wrong setting is fixed in one go. */
@@ -81,7 +90,10 @@ type Env = Record<string, string | undefined>;
  * Reads and validates the configuration from the environment. Tools that use no secret (the
  * projections command line) pass `requireSecrets: false`.
  */
-export function loadConfig(env: Env = process.env, { requireSecrets = true } = {}): AppConfig {
+export function loadConfig(
+  env: Env = process.env,
+  { requireSecrets = true, terminal = Boolean(process.stdout.isTTY) } = {},
+): AppConfig {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -109,6 +121,14 @@ export function loadConfig(env: Env = process.env, { requireSecrets = true } = {
       problems.push(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got '${raw}'`);
     }
     return raw;
+  };
+
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (values.includes(raw as T)) return raw as T;
+    problems.push(`${name} must be one of ${values.join(', ')}, got '${raw}'`);
+    return fallback;
   };
 
   const role = (env.ROLE ?? 'all') as AppRole;
@@ -148,6 +168,11 @@ export function loadConfig(env: Env = process.env, { requireSecrets = true } = {
     // Lags are counted up to 10,000 events: a bound at or past it could never be passed.
     readyMaxLag: int('READY_MAX_LAG', 1000, 0, 9999),
     metricsToken: env.METRICS_TOKEN || undefined,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    // Pretty only for a person at a terminal outside production: pipes, files and containers get JSON.
+    logFormat: oneOf('LOG_FORMAT', ['json', 'pretty'] as const, terminal && !production ? 'pretty' : 'json'),
+    otlpEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http', 'https']),
+    serviceName: env.OTEL_SERVICE_NAME || 'meetups-backend',
   };
   const embedded = !config.eventStoreUrl && !config.mongoUrl;
   for (const [name, value] of [

@@ -1,6 +1,8 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
+import { nameSpanAfterOperation, requestScopeOf } from '../observability/logging/request-logging';
 import { withStrictDateTime } from './date-time.scalar';
 import { createErrorFormatter } from './error-formatter';
 import { limitRules, QUERY_LIMITS } from './query-limits';
@@ -24,8 +26,9 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     graphql: { parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } },
     validationRules: [...limitRules(), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
     errorFormatter: createErrorFormatter(),
-    context: (request: { headers: Record<string, string | string[] | undefined> }) => ({
-      request: requestContext(request.headers),
+    hooks: { preExecution: nameSpanAfterOperation },
+    context: (request: FastifyRequest) => ({
+      request: requestContext(request.headers, requestScopeOf(request)?.fields.correlationId),
     }),
   } as MercuriusDriverConfig;
 }

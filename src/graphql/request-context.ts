@@ -14,13 +14,21 @@ export interface GraphQLRequestContext {
   actor?: Actor;
 }
 
+type Headers = Record<string, string | string[] | undefined>;
+
 /** The correlation id comes from an `x-correlation-id` header when it is a UUID. */
-export function requestContext(
-  headers: Record<string, string | string[] | undefined>,
-): GraphQLRequestContext {
+export function correlationIdOf(headers: Headers): string {
   const header = headers['x-correlation-id'];
-  const correlationId =
-    typeof header === 'string' && isLowerCaseUuid(header.toLowerCase()) ? header.toLowerCase() : randomUUID();
+  return typeof header === 'string' && isLowerCaseUuid(header.toLowerCase())
+    ? header.toLowerCase()
+    : randomUUID();
+}
+
+/** The request's context; its correlation id as the request's log lines already carry it, if so. */
+export function requestContext(
+  headers: Headers,
+  correlationId = correlationIdOf(headers),
+): GraphQLRequestContext {
   const authorization = headers.authorization;
   return { correlationId, ...(typeof authorization === 'string' ? { authorization } : {}) };
 }

@@ -26,7 +26,7 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; output: ()
   const api = await new Promise<string>((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`no API after 20 s:\n${output}`)), 20_000);
     child.stdout!.on('data', () => {
-      const found = /GraphQL API: +(\S+)/.exec(output);
+      const found = /GraphQL API: +(http:\/\/[^\s"]+)/.exec(output);
       if (found) {
         clearTimeout(deadline);
         resolve(found[1]);

@@ -14,6 +14,7 @@ import { ConcurrencyConflictError, WrongExpectedRevisionError } from './command-
 import { Decider, DomainEvent } from './decider';
 import { IdempotencyClaim, IdempotencyKeys } from './idempotency-keys';
 import { Snapshots } from './snapshots';
+import { traceAppend, traceCommand } from '../../observability/tracing/command-span';
 
 /** A stream's folded state at a revision. */
 interface StreamState<State> {
@@ -68,11 +69,13 @@ export class EventSourcedRepository {
     commandContext: CommandContext,
   ): Promise<CommandResult> {
     const context = { ...commandContext, commandId: commandContext.commandId.toLowerCase() };
-    const claim = this.idempotencyKeys.claim(streamId, command, context);
-    return (
-      (await this.tryKeptState(streamId, decider, command, context, claim)) ??
-      (await this.decideOnFreshState(streamId, decider, command, context, claim))
-    );
+    return traceCommand(command.type, streamId, context, async () => {
+      const claim = this.idempotencyKeys.claim(streamId, command, context);
+      return (
+        (await this.tryKeptState(streamId, decider, command, context, claim)) ??
+        (await this.decideOnFreshState(streamId, decider, command, context, claim))
+      );
+    });
   }
 
   /**
@@ -180,10 +183,11 @@ export class EventSourcedRepository {
     ownEvents: boolean,
   ): Promise<CommandResult | undefined> {
     try {
-      const appended = await this.client.appendToStream(
-        streamId,
-        this.serializer.serialize(streamId, await this.serializer.seal(events), context),
-        { expectedRevision: base.revision === -1n ? NO_STREAM : base.revision },
+      const sealed = await this.serializer.seal(events);
+      const appended = await traceAppend(streamId, events.length, () =>
+        this.client.appendToStream(streamId, this.serializer.serialize(streamId, sealed, context), {
+          expectedRevision: base.revision === -1n ? NO_STREAM : base.revision,
+        }),
       );
       const result = {
         streamId,

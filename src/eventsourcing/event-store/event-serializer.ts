@@ -5,6 +5,7 @@ import { EventMetadata, RecordedDomainEvent } from './event-metadata';
 import { EventSchemaRegistry } from './event-schema-registry';
 import { eventIdFor } from './deterministic-ids';
 import { PersonalDataVault } from '../personal-data/personal-data-vault';
+import { traceparentField } from '../../observability/tracing/command-span';
 
 export class EventSerializer {
   constructor(
@@ -43,6 +44,7 @@ export class EventSerializer {
         ...(context.userId ? { userId: context.userId } : {}),
         occurredAt: now.toISOString(),
         schemaVersion: this.registry.versionOf(event.type),
+        ...traceparentField(),
       };
       return jsonEvent<JSONEventType>({
         id: eventIdFor(streamId, context.commandId, index),

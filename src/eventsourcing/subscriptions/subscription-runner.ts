@@ -10,6 +10,7 @@ import { LeaseLostError } from './consumer-leases';
 import { asError, Replay, replayRequested } from './parked-event-replay';
 import { ParkedEvents } from './parked-events';
 import { RateMeter } from './rate-meter';
+import { observeEventHandling } from '../../observability/logging/event-logging';
 
 /**
  * `standby`: run under a lease that another process holds (see `LeasedConsumer`). A projection
@@ -378,7 +379,9 @@ export class SubscriptionRunner extends EventEmitter {
     const backoff = new Backoff(this.minBackoff, this.maxBackoff);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.handle(events, this.stopSignal.signal);
+        await observeEventHandling(this.name, events, () =>
+          this.options.handle(events, this.stopSignal.signal),
+        );
         return undefined;
       } catch (error) {
         if (this.stopping) throw error;

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { GraphQLResolveInfo } from 'graphql';
 import { GraphQLRequestContext } from '../../graphql/request-context';
+import { identifyRequestUser } from '../../observability/logging/request-logging';
 import { isAdmin } from '../domain/role';
 import { Access, ACCESS } from './auth.decorators';
 import { forbiddenOperation, unauthenticated } from './auth.errors';
@@ -30,6 +31,7 @@ export class AuthGuard implements CanActivate {
       (isMutation ? 'authenticated' : 'public');
     if (request.authorization !== undefined && !request.actor) {
       request.actor = await this.sessions.verify(request.authorization);
+      identifyRequestUser(request.actor.userId);
     }
     if (access === 'public') return true;
     if (!request.actor) throw unauthenticated('This operation needs a session token.');

@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { RecordedDomainEvent } from '../../eventsourcing/event-store/event-metadata';
+import { traceEventHandling } from '../tracing/event-spans';
+import { LogFields, withLogFields } from './log-context';
+
+const logger = new Logger('Subscriptions');
+
+/** The ids of an event as a consumer handles it. */
+export function eventLogFields(consumer: string, event: RecordedDomainEvent): LogFields {
+  const { correlationId, causationId, commandId, userId } = event.metadata;
+  return {
+    consumer,
+    eventId: event.eventId,
+    eventType: event.type,
+    correlationId,
+    causationId,
+    commandId,
+    ...(userId ? { userId } : {}),
+  };
+}
+
+/**
+ * What a batch's log lines carry: an event's own ids when it is alone, else the ids its events
+ * share (a command's events go together).
+ */
+function batchLogFields(consumer: string, events: readonly RecordedDomainEvent[]): LogFields {
+  if (events.length === 1) return eventLogFields(consumer, events[0]);
+  const [first, ...rest] = events.map((event) => eventLogFields(consumer, event));
+  const shared: LogFields = { consumer };
+  for (const key of ['correlationId', 'commandId', 'userId'] as const) {
+    if (first[key] !== undefined && rest.every((fields) => fields[key] === first[key]))
+      shared[key] = first[key];
+  }
+  return shared;
+}
+
+/**
+ * Runs a consumer's handling of a batch with the events' ids on its log lines and a span for each
+ * traced event; once handled, each event gets a debug line of its own.
+ */
+export async function observeEventHandling<T>(
+  consumer: string,
+  events: readonly RecordedDomainEvent[],
+  handle: () => Promise<T>,
+): Promise<T> {
+  const result = await withLogFields(batchLogFields(consumer, events), () =>
+    traceEventHandling(consumer, events, handle),
+  );
+  for (const event of events) {
+    withLogFields(eventLogFields(consumer, event), () => logger.debug(`handled ${event.type}`));
+  }
+  return result;
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
+import { eventStoreClient, openStores, TestStores } from '../support/app';
+import { AppProcess, startAppProcess } from '../support/app-process';
+import { readAllOf, waitFor } from '../support/read';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: { stringValue?: string } }[];
+}
+interface OtlpRequest {
+  resourceSpans: {
+    resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans: { spans: OtlpSpan[] }[];
+  }[];
+}
+
+const SPAN_KIND_SERVER = 2;
+const REGISTER = `mutation SignUp($input: RegisterUserInput!) { registerUser(input: $input) { id } }`;
+
+/** An OTLP/HTTP collector of JSON trace exports. */
+async function startCollector(): Promise<{ url: string; requests: OtlpRequest[]; server: Server }> {
+  const requests: OtlpRequest[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces')
+        requests.push(JSON.parse(Buffer.concat(chunks).toString()) as OtlpRequest);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
+}
+
+const spansOf = (requests: OtlpRequest[]): OtlpSpan[] =>
+  requests.flatMap((request) =>
+    request.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)),
+  );
+
+/** Whether the event store holds an event of this type caused within this correlation. */
+async function hasEvent(client: EventStoreDBClient, type: string, correlationId: string): Promise<boolean> {
+  let found = false;
+  for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 200 })) {
+    const metadata = resolved.event?.metadata as { correlationId?: string } | undefined;
+    if (resolved.event?.type === type && metadata?.correlationId === correlationId) found = true;
+  }
+  return found;
+}
+
+describe('traces', () => {
+  let stores: TestStores;
+  let client: EventStoreDBClient;
+  let app: AppProcess | undefined;
+
+  beforeAll(async () => {
+    stores = await openStores();
+    client = eventStoreClient(stores);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await client?.dispose();
+    await stores?.close();
+  });
+
+  it('follows a request through its command and append to the reactor it sets off, over OTLP', async () => {
+    const collector = await startCollector();
+    // Spans are batched for a minute: only the flush at shutdown sends them.
+    app = await startAppProcess(stores, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_SERVICE_NAME: 'meetups-under-test',
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+    });
+    const correlationId = randomUUID();
+    const registered = await app.gql(
+      REGISTER,
+      {
+        input: {
+          email: `${randomUUID()}@example.test`,
+          password: 'long enough password',
+          displayName: 'T',
+          role: 'ATTENDEE',
+        },
+      },
+      { 'x-correlation-id': correlationId },
+    );
+    const userId = (registered.data as { registerUser: { id: string } }).registerUser.id;
+    await waitFor(() => hasEvent(client, 'EmailSent', correlationId), 10_000);
+    expect(collector.requests).toEqual([]);
+    await app.stop();
+    app = undefined;
+    collector.server.close();
+
+    const spans = spansOf(collector.requests);
+    const request = spans.find((span) => span.name === 'mutation SignUp')!;
+    expect(request).toMatchObject({ kind: SPAN_KIND_SERVER });
+    const trace = spans.filter((span) => span.traceId === request.traceId);
+    const byId = new Map(trace.map((span) => [span.spanId, span]));
+    const command = trace.find(
+      (span) => span.name.startsWith('command ') && span.parentSpanId === request.spanId,
+    );
+    expect(command).toBeDefined();
+    const reactor = trace.find((span) => span.name === 'reactor:notifications UserRegistered');
+    expect(reactor).toBeDefined();
+    // The reactor's span is a child of the append that wrote the event, within the request's command.
+    const append = byId.get(reactor!.parentSpanId!)!;
+    expect(append.name).toBe('eventstore append');
+    expect(byId.get(append.parentSpanId!)!.name).toMatch(/^command /);
+    // The e-mail's record is a command of the reactor's.
+    expect(trace).toContainEqual(
+      expect.objectContaining({ name: expect.stringMatching(/^command /), parentSpanId: reactor!.spanId }),
+    );
+    expect(collector.requests[0].resourceSpans[0].resource.attributes).toContainEqual({
+      key: 'service.name',
+      value: { stringValue: 'meetups-under-test' },
+    });
+
+    const [event] = await readAllOf(client, `user-${userId}`);
+    expect((event.metadata as { traceparent?: string }).traceparent).toBe(
+      `00-${request.traceId}-${append.spanId}-01`,
+    );
+  }, 60_000);
+
+  it('puts no traceparent in events while tracing is off', async () => {
+    app = await startAppProcess(stores, {});
+    const registered = await app.gql(REGISTER, {
+      input: {
+        email: `${randomUUID()}@example.test`,
+        password: 'long enough password',
+        displayName: 'T',
+        role: 'ATTENDEE',
+      },
+    });
+    const userId = (registered.data as { registerUser: { id: string } }).registerUser.id;
+    const [event] = await readAllOf(client, `user-${userId}`);
+    expect(event.metadata).toHaveProperty('correlationId');
+    expect(event.metadata).not.toHaveProperty('traceparent');
+  }, 60_000);
+});
