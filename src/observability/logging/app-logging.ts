@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, Injectable, Module } from '@nestjs/common';
 import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
 import { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
@@ -24,6 +24,18 @@ const lowestOf = (levels: ('log' | 'error' | 'warn')[]): LogLevel =>
         ? 'error'
         : 'silent';
 
+/** Nest's lines about wiring modules and routes, one per module and route at each start. */
+const WIRING = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** nestjs-pino's logger, with Nest's wiring lines at debug: `info` keeps what an operator reads. */
+@Injectable()
+class AppLogger extends NestPinoLogger {
+  override log(message: unknown, ...params: unknown[]): void {
+    if (WIRING.has(params[params.length - 1] as string)) this.debug(message, ...params);
+    else super.log(message, ...params);
+  }
+}
+
 @Module({})
 class LoggedAppModule {}
 
@@ -34,11 +46,12 @@ class LoggedAppModule {}
 export function withLogging(module: DynamicModule, logger: Logger): DynamicModule {
   return {
     module: LoggedAppModule,
+    providers: [AppLogger],
     imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }), module],
   };
 }
 
 /** Nest's own lines (bootstrap included, buffered until now) go through pino from here on. */
 export function useAppLogger(app: INestApplicationContext): void {
-  app.useLogger(app.get(NestPinoLogger));
+  app.useLogger(app.get(AppLogger));
 }

@@ -36,7 +36,12 @@ export function createRootLogger(settings: LogSettings, destination?: Destinatio
   const stream =
     destination ??
     (settings.format === 'pretty'
-      ? pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      ? pinoPretty({
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,context',
+          messageFormat: '{if context}[{context}] {end}{msg}',
+          sync: true,
+        })
       : undefined);
   const options: pino.LoggerOptions = {
     level: settings.level,
