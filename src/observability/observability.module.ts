@@ -23,7 +23,7 @@ import { RecentConsumers } from './recent-consumers';
  * application is built, before any subscription starts or command runs.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty' })],
+  imports: [TerminusModule.forRoot()],
   controllers: [HealthController, MetricsController],
   providers: [
     {
