@@ -167,6 +167,9 @@ describe('metrics', () => {
 
     const appends = { store: 'eventstore', operation: 'append', outcome: 'ok' };
     expect(increase('meetups_store_request_duration_seconds_count', appends)).toBeGreaterThanOrEqual(2);
+    // The refused command read its stream afresh, and found none.
+    const missing = { store: 'eventstore', operation: 'read_stream', outcome: 'not_found' };
+    expect(increase('meetups_store_request_duration_seconds_count', missing)).toBeGreaterThanOrEqual(1);
     const mongoFinds = { store: 'mongodb', operation: 'find', outcome: 'ok' };
     expect(increase('meetups_store_request_duration_seconds_count', mongoFinds)).toBeGreaterThan(0);
 

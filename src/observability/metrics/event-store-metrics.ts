@@ -64,11 +64,17 @@ async function timedCall<T>(
   }
 }
 
-/** Observes the read once its stream closes; 'close' leaves the stream's flow as it is. */
+/**
+ * Observes the read once its stream closes. The client reports a failure (a missing stream) by
+ * emitting 'error', which leaves no trace on the stream: it is caught on the way. Neither listener
+ * changes how the stream flows.
+ */
 function timedRead<T extends object>(read: T, observe: (start: number, error?: unknown) => void): T {
   const start = performance.now();
   const stream = read as unknown as Readable;
-  stream.once('close', () => observe(start, stream.errored ?? undefined));
+  let failure: unknown;
+  stream.on('error', (error) => (failure ??= error));
+  stream.once('close', () => observe(start, failure ?? stream.errored ?? undefined));
   return read;
 }
 
