@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { AppProcess, startAppProcess } from '../support/app-process';
@@ -119,5 +120,63 @@ describe('structured logs', () => {
     for (const personal of [email, displayName, renamed, password, user.token, 'privacy.example']) {
       expect(output).not.toContain(personal);
     }
+  });
+});
+
+describe('structured logs of a failing consumer', () => {
+  let stores: TestStores;
+  let client: EventStoreDBClient;
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    stores = await openStores();
+    client = eventStoreClient(stores);
+    // A mail server that refuses every connection: the welcome e-mail fails, and is parked at once.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    app = await startAppProcess(stores, { SMTP_URL: `smtp://127.0.0.1:${port}`, PARK_AFTER_ATTEMPTS: '1' });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.stop();
+    await client?.dispose();
+    await stores?.close();
+  });
+
+  it("logs the failure and the parking with the event's ids and correlation id", async () => {
+    const correlationId = randomUUID();
+    const registered = await app.gql(
+      `mutation ($input: RegisterUserInput!) { registerUser(input: $input) { id } }`,
+      {
+        input: {
+          email: `${randomUUID()}@example.test`,
+          password: 'long enough password',
+          displayName: 'T',
+          role: 'ATTENDEE',
+        },
+      },
+      { 'x-correlation-id': correlationId },
+    );
+    const userId = (registered.data as { registerUser: { id: string } }).registerUser.id;
+    const [event] = await readAllOf(client, `user-${userId}`);
+    const lines = (): LogLine[] =>
+      app
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"reactor:notifications"'))
+        .map((line) => JSON.parse(line) as LogLine);
+    await waitFor(() => lines().some((line) => /parked UserRegistered/.test(String(line.msg))), 10_000);
+    const ids = {
+      consumer: 'reactor:notifications',
+      eventId: event.id,
+      correlationId,
+      userId,
+      level: 'warn',
+    };
+    expect(lines()).toContainEqual(expect.objectContaining({ ...ids, msg: expect.stringMatching(/parked/) }));
+    expect(lines()).toContainEqual(
+      expect.objectContaining({ ...ids, msg: expect.not.stringMatching(/parked/) }),
+    );
   });
 });

@@ -10,7 +10,7 @@ import { LeaseLostError } from './consumer-leases';
 import { asError, Replay, replayRequested } from './parked-event-replay';
 import { ParkedEvents } from './parked-events';
 import { RateMeter } from './rate-meter';
-import { observeEventHandling } from '../../observability/logging/event-logging';
+import { observeEventHandling, withEventLogFields } from '../../observability/logging/event-logging';
 
 /**
  * `standby`: run under a lease that another process holds (see `LeasedConsumer`). A projection
@@ -368,8 +368,10 @@ export class SubscriptionRunner extends EventEmitter {
         parking.afterAttempts,
       );
       this.parked++;
-      this.options.log?.(
-        `subscription ${this.name}: parked ${event.type} ${event.eventId} (position ${event.position}) after ${parking.afterAttempts} attempts: ${error.message}`,
+      withEventLogFields(this.name, [event], () =>
+        this.options.log?.(
+          `subscription ${this.name}: parked ${event.type} ${event.eventId} (position ${event.position}) after ${parking.afterAttempts} attempts: ${error.message}`,
+        ),
       );
     }
   }
@@ -385,7 +387,7 @@ export class SubscriptionRunner extends EventEmitter {
         return undefined;
       } catch (error) {
         if (this.stopping) throw error;
-        this.fail(error);
+        withEventLogFields(this.name, events, () => this.fail(error));
         if (attempt >= attempts) return asError(error);
         this.state = 'retrying';
         await this.pause(backoff.next());
@@ -437,7 +439,7 @@ export class SubscriptionRunner extends EventEmitter {
     const failures = new Map<string, Error>();
     for (const event of events) {
       try {
-        await this.options.handle([event], stopping);
+        await observeEventHandling(this.name, [event], () => this.options.handle([event], stopping));
       } catch (error) {
         if (this.stopping) throw error;
         failures.set(event.eventId, asError(error));

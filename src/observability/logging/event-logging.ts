@@ -34,6 +34,15 @@ function batchLogFields(consumer: string, events: readonly RecordedDomainEvent[]
   return shared;
 }
 
+/** Runs `fn` with the ids of the batch on its lines: for what is logged about a batch outside its handling. */
+export function withEventLogFields<T>(
+  consumer: string,
+  events: readonly RecordedDomainEvent[],
+  fn: () => T,
+): T {
+  return withLogFields(batchLogFields(consumer, events), fn);
+}
+
 /**
  * Runs a consumer's handling of a batch with the events' ids on its log lines and a span for each
  * traced event; once handled, each event gets a debug line of its own.

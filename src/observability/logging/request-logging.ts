@@ -11,6 +11,8 @@ interface RequestScope {
   span: RequestSpan;
 }
 
+const GRAPHQL_PATH = '/graphql';
+
 const scopes = new WeakMap<FastifyRequest, RequestScope>();
 
 /** The correlation id and span of a request, as its hooks set them up. */
@@ -19,7 +21,8 @@ export const requestScopeOf = (request: FastifyRequest): RequestScope | undefine
 /**
  * Gives every request its correlation id (the `x-correlation-id` header's, or a new one) on each
  * line logged while it is served, a server span, and one `request completed` line: its method,
- * path (never the query string, which may hold variables), status and duration.
+ * path (never the query string, which may hold variables), status and duration; at `debug` for
+ * other paths than GraphQL's unless they fail.
  */
 export function observeRequests(fastify: FastifyInstance, logger: Logger): void {
   const log = logger.child({ context: 'HTTP' });
@@ -27,10 +30,9 @@ export function observeRequests(fastify: FastifyInstance, logger: Logger): void 
   const enter = (scope: RequestScope, next: () => void) =>
     enterLogFields(scope.fields, () => context.with(scope.span.context, next));
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const path = request.url.split('?')[0];
     const scope = {
       fields: { correlationId: correlationIdOf(request.headers) },
-      span: startRequestSpan(request.method, request.routeOptions.url ?? path, request.headers),
+      span: startRequestSpan(request.method, request.routeOptions.url, request.headers),
     };
     scopes.set(request, scope);
     enter(scope, done);
@@ -43,11 +45,14 @@ export function observeRequests(fastify: FastifyInstance, logger: Logger): void 
   fastify.addHook('onResponse', (request, reply, done) => {
     const scope = scopes.get(request);
     if (scope) {
+      const path = request.url.split('?')[0];
+      // Probes, scrapes and playground assets at every level would drown the API's own lines.
+      const level = path === GRAPHQL_PATH || reply.statusCode >= 400 ? 'info' : 'debug';
       enter(scope, () =>
-        log.info(
+        log[level](
           {
             method: request.method,
-            path: request.url.split('?')[0],
+            path,
             statusCode: reply.statusCode,
             durationMs: Math.round(reply.elapsedTime),
           },

@@ -14,12 +14,22 @@ export interface RequestSpan {
   context: Context;
 }
 
-/** The server span of an HTTP request, in the trace of the caller's `traceparent` when it sent one. */
-export function startRequestSpan(method: string, route: string, headers: IncomingHttpHeaders): RequestSpan {
+/**
+ * The server span of an HTTP request, in the trace of the caller's `traceparent` when it sent one;
+ * named after its route, never its path (which the client chooses).
+ */
+export function startRequestSpan(
+  method: string,
+  route: string | undefined,
+  headers: IncomingHttpHeaders,
+): RequestSpan {
   const parent = propagation.extract(context.active(), headers);
   const span = tracer().startSpan(
-    `${method} ${route}`,
-    { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: route } },
+    route ? `${method} ${route}` : method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, ...(route ? { [ATTR_HTTP_ROUTE]: route } : {}) },
+    },
     parent,
   );
   return { span, context: trace.setSpan(parent, span) };
