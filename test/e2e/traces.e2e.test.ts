@@ -5,6 +5,7 @@ import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { AppProcess, startAppProcess } from '../support/app-process';
 import { readAllOf, waitFor } from '../support/read';
+import { startWorkerProcess } from '../support/worker-process';
 
 interface OtlpSpan {
   traceId: string;
@@ -95,6 +96,7 @@ describe('traces', () => {
     await waitFor(() => hasEvent(client, 'EmailSent', correlationId), 10_000);
     expect(collector.requests).toEqual([]);
     await app.stop();
+    const output = app.output();
     app = undefined;
     collector.server.close();
 
@@ -126,6 +128,52 @@ describe('traces', () => {
     expect((event.metadata as { traceparent?: string }).traceparent).toBe(
       `00-${request.traceId}-${append.spanId}-01`,
     );
+    // The request's log line names its trace and span.
+    const logged = output
+      .split('\n')
+      .filter((line) => line.includes('request completed'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({ correlationId, traceId: request.traceId, spanId: request.spanId }),
+    );
+  }, 60_000);
+
+  it("carries the trace to a worker process: its reactor's span is in the request's trace", async () => {
+    const collector = await startCollector();
+    const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    app = await startAppProcess(stores, { ...tracing, ROLE: 'api' });
+    const worker = await startWorkerProcess(stores, { ...tracing, PORT: '0' });
+    try {
+      const correlationId = randomUUID();
+      await app.gql(
+        REGISTER,
+        {
+          input: {
+            email: `${randomUUID()}@example.test`,
+            password: 'long enough password',
+            displayName: 'T',
+            role: 'ATTENDEE',
+          },
+        },
+        { 'x-correlation-id': correlationId },
+      );
+      const spanOf = (name: string) => spansOf(collector.requests).find((span) => span.name === name);
+      await waitFor(() => spanOf('mutation SignUp') !== undefined, 10_000);
+      const request = spanOf('mutation SignUp')!;
+      await waitFor(
+        () =>
+          spansOf(collector.requests).some(
+            (span) =>
+              span.name === 'reactor:notifications UserRegistered' && span.traceId === request.traceId,
+          ),
+        10_000,
+      );
+    } finally {
+      await worker.stop();
+      await app.stop();
+      app = undefined;
+      collector.server.close();
+    }
   }, 60_000);
 
   it('puts no traceparent in events while tracing is off', async () => {
