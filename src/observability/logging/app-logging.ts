@@ -2,6 +2,7 @@ import { DynamicModule, INestApplicationContext, Injectable, Module } from '@nes
 import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
 import { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
+import { logHandledEventsTo } from './event-logging';
 import { createRootLogger, LogLevel } from './root-logger';
 
 /** A logger, or (as the Nest option it replaces) `false` for none, or the Nest levels wanted. */
@@ -40,10 +41,12 @@ class AppLogger extends NestPinoLogger {
 class LoggedAppModule {}
 
 /**
- * The app's module with nestjs-pino's logger over `logger`. Requests get their fields from the
- * Fastify hooks (see request-logging), not from nestjs-pino's middleware, which it is given no route for.
+ * The app's module with nestjs-pino's logger over `logger`, which also takes the consumers' lines.
+ * Requests get their fields from the Fastify hooks (see request-logging), not from nestjs-pino's
+ * middleware, which it is given no route for.
  */
 export function withLogging(module: DynamicModule, logger: Logger): DynamicModule {
+  logHandledEventsTo(logger);
   return {
     module: LoggedAppModule,
     providers: [AppLogger],

@@ -1,9 +1,17 @@
-import { Logger } from '@nestjs/common';
+import { Logger } from 'pino';
 import { RecordedDomainEvent } from '../../eventsourcing/event-store/event-metadata';
 import { traceEventHandling } from '../tracing/event-spans';
 import { LogFields, withLogFields } from './log-context';
 
-const logger = new Logger('Subscriptions');
+/**
+ * Where each handled event's debug line goes: the app's logger once it starts. Runners used on
+ * their own (tools, tests building a read model) write none.
+ */
+let handledEvents: Logger | undefined;
+
+export function logHandledEventsTo(logger: Logger): void {
+  handledEvents = logger.child({ context: 'Subscriptions' });
+}
 
 /** The ids of an event as a consumer handles it. */
 export function eventLogFields(consumer: string, event: RecordedDomainEvent): LogFields {
@@ -55,8 +63,11 @@ export async function observeEventHandling<T>(
   const result = await withLogFields(batchLogFields(consumer, events), () =>
     traceEventHandling(consumer, events, handle),
   );
-  for (const event of events) {
-    withLogFields(eventLogFields(consumer, event), () => logger.debug(`handled ${event.type}`));
+  const log = handledEvents;
+  if (log?.isLevelEnabled('debug')) {
+    for (const event of events) {
+      withLogFields(eventLogFields(consumer, event), () => log.debug(`handled ${event.type}`));
+    }
   }
   return result;
 }
