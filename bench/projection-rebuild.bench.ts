@@ -10,7 +10,7 @@ import { PersonalDataKeys } from '../src/eventsourcing/personal-data/personal-da
 import { PersonalDataVault } from '../src/eventsourcing/personal-data/personal-data-vault';
 import {
   AnyProjection,
-  handledTypes,
+  subscribedEvents,
   RecordedEvent,
 } from '../src/eventsourcing/projections/projection-definition';
 import { ProjectionEngine } from '../src/eventsourcing/projections/projection-engine';
@@ -19,6 +19,7 @@ import { SubscriptionRunner } from '../src/eventsourcing/subscriptions/subscript
 import { MeetupEvent, meetupEventSchemas } from '../src/meetups/domain/meetup.events';
 import { toStreamId } from '../src/meetups/domain/meetup.stream';
 import { spawnStores } from './embedded-stores';
+import { meetupHistory } from './meetup-history';
 import { fmt, nowMs, report, runConcurrently } from './stats';
 import { seededRandom } from '../src/eventsourcing/testing/seeded-random';
 
@@ -36,8 +37,6 @@ const PREFIX_MS = 60_000;
 const FULL_RUN_TIMEOUT_MS = 15 * 60_000;
 const SPOT_CHECKS = 8;
 const MIB = 1024 * 1024;
-const DAY = 86_400_000;
-const CITIES = ['Lisbon', 'Porto', 'Berlin', 'Paris', 'Madrid', 'Dublin', 'Vienna', 'Prague'];
 const DATABASE = 'bench_rebuild';
 
 /** One seeded meetup: its id, and the `$all` commit position of its last event. */
@@ -112,7 +111,11 @@ async function seed(client: EventStoreDBClient, serializer: EventSerializer): Pr
     const streamId = toStreamId(meetupId);
     const commandId = randomUUID();
     const context = { commandId, correlationId: commandId, causationId: commandId };
-    const events = serializer.serialize(streamId, meetupHistory(meetupId, index, now), context);
+    const events = serializer.serialize(
+      streamId,
+      meetupHistory(meetupId, index, now, EVENTS_PER_MEETUP),
+      context,
+    );
     const result = await client.appendToStream(streamId, events, { expectedRevision: NO_STREAM });
     seeded[index] = { meetupId, last: result.position!.commit };
   });
@@ -123,48 +126,6 @@ async function seed(client: EventStoreDBClient, serializer: EventSerializer): Pr
   report('  seconds', fmt(elapsed / 1000, 1));
   // In `$all` order: each stream was one append, so its events lie together.
   return seeded.sort((a, b) => (a.last < b.last ? -1 : a.last > b.last ? 1 : 0));
-}
-
-/** A meetup scheduled and published, then orders reserving seats, sold or released, and a few reschedulings. */
-function meetupHistory(meetupId: string, index: number, now: number): MeetupEvent[] {
-  const random = seededRandom(index + 1);
-  let startsAt = new Date(now + (7 + (index % 300)) * DAY);
-  const history: MeetupEvent[] = [
-    {
-      type: 'MeetupScheduled',
-      data: {
-        meetupId,
-        title: `Event sourcing night #${index}`,
-        description: 'Talks on event sourcing and CQRS, then drinks.',
-        city: CITIES[index % CITIES.length],
-        startsAt: startsAt.toISOString(),
-        capacity: 500,
-        organizerId: randomUUID(),
-        ticketPriceCents: 1500,
-      },
-    },
-    { type: 'MeetupPublished', data: { meetupId } },
-  ];
-  while (history.length < EVENTS_PER_MEETUP) {
-    if (EVENTS_PER_MEETUP - history.length === 1 || random() < 0.04) {
-      const previous = startsAt;
-      startsAt = new Date(previous.getTime() + DAY);
-      history.push({
-        type: 'MeetupRescheduled',
-        data: { meetupId, startsAt: startsAt.toISOString(), previousStartsAt: previous.toISOString() },
-      });
-      continue;
-    }
-    const orderId = randomUUID();
-    const quantity = 1 + Math.floor(random() * 4);
-    history.push({ type: 'SeatsReserved', data: { meetupId, orderId, quantity } });
-    history.push(
-      random() < 0.8
-        ? { type: 'SeatsSold', data: { meetupId, orderId, quantity } }
-        : { type: 'SeatsReleased', data: { meetupId, orderId, quantity, sold: false } },
-    );
-  }
-  return history;
 }
 
 /**
@@ -190,7 +151,7 @@ async function rebuild(
   let applied = 0;
   const runner = new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
     name: `projection:${definition.name}:bench-rebuild-${batchSize}-${randomUUID()}`,
-    handles: handledTypes(definition),
+    ...subscribedEvents(definition),
     batchSize,
     handle: async (events) => {
       await engine.applyBatch(events);

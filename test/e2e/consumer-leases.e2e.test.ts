@@ -1,4 +1,4 @@
-import { handledTypes } from '../../src/eventsourcing/projections/projection-definition';
+import { subscribedEvents } from '../../src/eventsourcing/projections/projection-definition';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
@@ -316,7 +316,7 @@ describe('consumers shared by three worker processes', () => {
       const engine = new ProjectionEngine(db, definition, clean);
       const runner = new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
         name: `clean:${definition.name}`,
-        handles: handledTypes(definition),
+        ...subscribedEvents(definition),
         handle: (events) => engine.applyBatch(events),
       });
       await runner.start();

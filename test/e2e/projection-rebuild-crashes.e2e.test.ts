@@ -11,7 +11,7 @@ import { EventSerializer } from '../../src/eventsourcing/event-store/event-seria
 import { storedPosition } from '../../src/eventsourcing/event-store/stored-position';
 import { PersonalDataKeys } from '../../src/eventsourcing/personal-data/personal-data-keys';
 import { PersonalDataVault } from '../../src/eventsourcing/personal-data/personal-data-vault';
-import { AnyProjection, handledTypes } from '../../src/eventsourcing/projections/projection-definition';
+import { AnyProjection, subscribedEvents } from '../../src/eventsourcing/projections/projection-definition';
 import { ProjectionEngine } from '../../src/eventsourcing/projections/projection-engine';
 import {
   ProjectionRecord,
@@ -530,7 +530,7 @@ describe('a blue/green projection rebuild under crashes', () => {
     await engine.prepare();
     const runner = new SubscriptionRunner(client, serializer, new CheckpointStore(db), {
       name: `clean-${randomUUID()}`,
-      handles: handledTypes(definition),
+      ...subscribedEvents(definition),
       handle: (events) => engine.applyBatch(events),
     });
     await runner.start();

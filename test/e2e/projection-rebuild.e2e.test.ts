@@ -1,4 +1,4 @@
-import { handledTypes } from '../../src/eventsourcing/projections/projection-definition';
+import { subscribedEvents } from '../../src/eventsourcing/projections/projection-definition';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
@@ -291,7 +291,7 @@ describe('blue/green projection rebuilds', () => {
     await engine.prepare();
     const runner = new SubscriptionRunner(client, serializer, checkpoints, {
       name: scratch,
-      handles: handledTypes(meetupCatalogProjection),
+      ...subscribedEvents(meetupCatalogProjection),
       handle: (events) => engine.applyBatch(events),
     });
     await runner.start();

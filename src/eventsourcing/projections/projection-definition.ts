@@ -39,6 +39,12 @@ export interface ProjectionDefinition<Doc extends ProjectedDocument, E extends D
 /** Any projection, as the engine runs it. */
 export type AnyProjection = ProjectionDefinition<ProjectedDocument, DomainEvent>;
 
-/** The event types a projection reads; undefined when it reads every domain event. */
+/** The event types a projection reads; undefined when it reads every event. */
 export const handledTypes = (definition: AnyProjection): readonly string[] | undefined =>
   definition.handles === 'all' ? undefined : definition.handles;
+
+/** What a projection's subscription delivers to it: its event types, or every event, command records too. */
+export const subscribedEvents = (
+  definition: AnyProjection,
+): { handles?: readonly string[]; commandRecords?: boolean } =>
+  definition.handles === 'all' ? { commandRecords: true } : { handles: definition.handles };

@@ -8,7 +8,7 @@ import { LeasableRunner } from '../subscriptions/leased-consumer';
 import { ParkedEvents } from '../subscriptions/parked-events';
 import { RateMeter } from '../subscriptions/rate-meter';
 import { RunnerLease, SubscriptionRunner, SubscriptionStatus } from '../subscriptions/subscription-runner';
-import { AnyProjection, handledTypes } from './projection-definition';
+import { AnyProjection, subscribedEvents } from './projection-definition';
 import { ProjectionEngine } from './projection-engine';
 import { ProjectionRecord, ProjectionRegistry, RebuildRecord } from './projection-registry';
 import { ProjectionReplay } from './projection-replay';
@@ -86,8 +86,7 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     const log = (message: string) => options.log.warn(message);
     this.live = new SubscriptionRunner(client, serializer, checkpoints, {
       name: this.name,
-      handles: handledTypes(definition),
-      commandRecords: definition.handles === 'all',
+      ...subscribedEvents(definition),
       handle: (events) => this.liveEngine.applyBatch(events),
       parking: {
         store: parked,
@@ -100,8 +99,7 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     });
     this.rebuild = new SubscriptionRunner(client, serializer, checkpoints, {
       name: rebuildCheckpoint(definition.name),
-      handles: handledTypes(definition),
-      commandRecords: definition.handles === 'all',
+      ...subscribedEvents(definition),
       handle: (events) => this.rebuildEngine.applyBatch(events),
       // Parked under the projection itself; the live runner replays them.
       parking: {
