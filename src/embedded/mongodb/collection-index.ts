@@ -63,7 +63,7 @@ export class CollectionIndex {
       if (!set) this.byFirst.set(value, (set = new Set()));
       set.add(docKey);
     }
-    this.sorted = undefined;
+    if (this.sorted) this.insertSorted(doc, docKey);
   }
 
   remove(doc: Document, docKey: string): void {
@@ -76,7 +76,7 @@ export class CollectionIndex {
       set?.delete(docKey);
       if (set?.size === 0) this.byFirst.delete(value);
     }
-    this.sorted = undefined;
+    if (this.sorted && !this.skips(doc)) this.removeSorted(doc, docKey);
   }
 
   /** Document keys whose first field equals one of `values`. */
@@ -106,18 +106,47 @@ export class CollectionIndex {
     else for (let i = end - 1; i >= start; i--) yield sorted[i];
   }
 
+  /**
+   * Built on the first ordered scan, then kept in order as documents come and go: a document
+   * added with the greatest value (a position, a time) is appended, anything else spliced in.
+   */
   private sortedView(documents: Map<string, Document>) {
     if (!this.sorted) {
       const entries: { value: unknown; docKey: string }[] = [];
       for (const [docKey, doc] of documents) {
         if (this.skips(doc)) continue;
-        const values = valuesAt(doc, this.firstField);
-        const least = values.reduce((a, b) => (compareValues(b, a) < 0 ? b : a), values[0]);
-        entries.push({ value: least ?? null, docKey });
+        entries.push({ value: this.sortValue(doc), docKey });
       }
       this.sorted = entries.sort((a, b) => compareValues(a.value, b.value));
     }
     return this.sorted;
+  }
+
+  private sortValue(doc: Document): unknown {
+    const values = valuesAt(doc, this.firstField);
+    return values.reduce((a, b) => (compareValues(b, a) < 0 ? b : a), values[0]) ?? null;
+  }
+
+  private insertSorted(doc: Document, docKey: string): void {
+    const sorted = this.sorted!;
+    const value = this.sortValue(doc);
+    const last = sorted[sorted.length - 1];
+    if (!last || compareValues(last.value, value) <= 0) sorted.push({ value, docKey });
+    else sorted.splice(lowerBound(sorted, value, false), 0, { value, docKey });
+  }
+
+  private removeSorted(doc: Document, docKey: string): void {
+    const sorted = this.sorted!;
+    const value = this.sortValue(doc);
+    for (let i = lowerBound(sorted, value, true); i < sorted.length; i++) {
+      if (sorted[i].docKey === docKey) {
+        sorted.splice(i, 1);
+        return;
+      }
+      if (compareValues(sorted[i].value, value) !== 0) break;
+    }
+    // Not where its value says (it cannot be): rebuilt at the next ordered scan.
+    this.sorted = undefined;
   }
 }
 
