@@ -1,4 +1,5 @@
 import { benchApp } from './app.bench';
+import { benchAudit } from './audit.bench';
 import { benchEmbedding } from './embedding.bench';
 import { benchGraphQLDriver } from './graphql-driver.bench';
 import { benchEventStore } from './eventstore.bench';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   await benchEmbedding();
   await benchGraphQLDriver();
   await benchProjectionRebuild();
+  await benchAudit();
 }
 
 main().catch((error) => {

@@ -11,7 +11,7 @@ export interface EventAddress {
 
 /** Events of one stream this close together are read in one call, the ones between skipped. */
 const MAX_GAP = 16;
-const READS_IN_FLIGHT = 8;
+const READS_IN_FLIGHT = 16;
 
 /**
  * The events themselves, for entries of the audit index: read from their streams, a run of
