@@ -1,4 +1,5 @@
 import { ObjectId } from 'mongodb';
+import { seededRandom } from '../../src/eventsourcing/testing/seeded-random';
 import { MongoFixture, openMongo } from '../support/mongo';
 
 describe('MongoDB contract: queries, cursors and aggregation', () => {
@@ -51,6 +52,53 @@ describe('MongoDB contract: queries, cursors and aggregation', () => {
         code: 43,
       },
     );
+  });
+
+  it('walks an index in order after writes of every kind between its ordered reads', async () => {
+    const ranked = mongo.db.collection<{ _id: number; rank: number }>('ranked');
+    await ranked.createIndex({ rank: 1 });
+    const random = seededRandom(11);
+    const expected = new Map<number, number>();
+    const check = async () => {
+      const low = Math.floor(random() * 500);
+      const want = [...expected]
+        .filter(([, rank]) => rank >= low)
+        .sort(([a, ra], [b, rb]) => ra - rb || a - b)
+        .slice(0, 20)
+        .map(([, rank]) => rank);
+      const got = await ranked
+        .find({ rank: { $gte: low } })
+        .sort({ rank: 1 })
+        .limit(20)
+        .toArray();
+      expect(got.map((doc) => doc.rank)).toEqual(want);
+      const last = await ranked
+        .find({ rank: { $lt: low } })
+        .sort({ rank: -1 })
+        .limit(1)
+        .toArray();
+      const below = [...expected.values()].filter((rank) => rank < low);
+      expect(last.map((doc) => doc.rank)).toEqual(below.length ? [Math.max(...below)] : []);
+    };
+    for (let id = 0; id < 300; id++) {
+      const op = random();
+      const rank = Math.floor(random() * 500);
+      if (op < 0.5 || expected.size === 0) {
+        await ranked.insertOne({ _id: id, rank });
+        expected.set(id, rank);
+      } else {
+        const [target] = [...expected.keys()].slice(Math.floor(random() * expected.size));
+        if (op < 0.8) {
+          await ranked.updateOne({ _id: target }, { $set: { rank } });
+          expected.set(target, rank);
+        } else {
+          await ranked.deleteOne({ _id: target });
+          expected.delete(target);
+        }
+      }
+      if (id % 10 === 0) await check();
+    }
+    await check();
   });
 
   it('sorts mixed types in BSON order', async () => {
