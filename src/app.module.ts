@@ -12,6 +12,7 @@ import {
   GraphQLErrorFilter,
   InvalidInputError,
 } from './graphql/graphql-error.filter';
+import { CommandResultResolver } from './graphql/command-result.resolver';
 import { graphqlOptions } from './graphql/graphql-options';
 import { PlaygroundController } from './graphql/playground.controller';
 import { emailReservationDecider } from './identity/domain/email-reservation.decider';
@@ -43,6 +44,7 @@ export interface Infrastructure {
 
 /** Validation and error mapping at the GraphQL edge, whatever the driver. */
 export const GRAPHQL_EDGE_PROVIDERS = [
+  CommandResultResolver,
   { provide: APP_FILTER, useClass: GraphQLErrorFilter },
   {
     provide: APP_PIPE,

@@ -135,6 +135,26 @@ describe('the audit trail: correlation trails, states as of a time, user activit
     expect(root.caused[0].causedBy).toBe(root.commandId);
   });
 
+  it("gives each mutation's correlation id, in its result and a response header, to follow it by", async () => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...organiser.headers },
+      body: JSON.stringify({
+        query: `mutation ($input: ScheduleMeetupInput!) { scheduleMeetup(input: $input) { id position correlationId } }`,
+        variables: { input: { title: 'Followed', city: 'Porto', startsAt: inDays(4), capacity: 3 } },
+      }),
+    });
+    const { scheduleMeetup } = ((await response.json()) as { data: Record<string, Record<string, string>> })
+      .data;
+    expect(scheduleMeetup.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('x-correlation-id')).toBe(scheduleMeetup.correlationId);
+    const trail = await asAdmin(TRAIL, { c: scheduleMeetup.correlationId, at: scheduleMeetup.position });
+    expect(trail.data!.correlationTrail.events.map((e: Event) => `${e.type} ${e.streamId}`)).toEqual([
+      expect.stringMatching(/^CommandAccepted command-/),
+      `MeetupScheduled meetup-${scheduleMeetup.id}`,
+    ]);
+  });
+
   it('follows an order through the process manager, the meetup, the payment and the e-mail', async () => {
     const buyer = await signUp(app, 'ATTENDEE');
     const scheduled = await app.gql(

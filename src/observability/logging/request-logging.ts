@@ -29,12 +29,14 @@ export function observeRequests(fastify: FastifyInstance, logger: Logger): void 
   // The scope is entered again before the handler: the body is read in another async context.
   const enter = (scope: RequestScope, next: () => void) =>
     enterLogFields(scope.fields, () => context.with(scope.span.context, next));
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const correlationId = correlationIdOf(request.headers);
     const scope = {
-      fields: { correlationId: correlationIdOf(request.headers) },
+      fields: { correlationId },
       span: startRequestSpan(request.method, request.routeOptions.url, request.headers),
     };
     scopes.set(request, scope);
+    reply.header('x-correlation-id', correlationId);
     enter(scope, done);
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
