@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isRecordedEventType } from '../../src/eventsourcing/subscriptions/domain-events';
 import { meetupDecider } from '../../src/meetups/domain/meetup.decider';
 import { GraphQLResponse, useTestApp } from '../support/app';
-import { ADMIN_ENV, logInAsAdmin, signUp, TestUser } from '../support/identity';
+import { ADMIN_ENV, logInAsAdmin, register, signUp, TestUser } from '../support/identity';
 import { inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 import { lastDomainPosition, waitFor } from '../support/read';
 
@@ -90,20 +90,7 @@ describe('the audit trail: correlation trails, states as of a time, user activit
 
   it('follows a sign-up across streams to its welcome e-mail, in order, with the causation tree', async () => {
     const correlationId = randomUUID();
-    const registered = await app.gql(
-      `mutation ($input: RegisterUserInput!) { registerUser(input: $input) { id } }`,
-      {
-        input: {
-          email: `trail-${randomUUID()}@example.test`,
-          password: 'a long enough password',
-          displayName: 'Trail',
-          role: 'ATTENDEE',
-        },
-      },
-      { 'x-correlation-id': correlationId.toUpperCase() },
-    );
-    expect(registered.errors).toBeUndefined();
-    const userId = registered.data!.registerUser.id as string;
+    const userId = await register(app, correlationId.toUpperCase());
     const trail = await trailOf(correlationId, (events) => events.some((e) => e.type === 'EmailSent'));
 
     expect(trail.events.map((e) => e.eventId)).toEqual(await eventsInStore(correlationId));

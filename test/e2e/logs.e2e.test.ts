@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { AppProcess, startAppProcess } from '../support/app-process';
-import { signUp } from '../support/identity';
+import { register, signUp } from '../support/identity';
 import { readAllOf, waitFor } from '../support/read';
 
 const CHANGE_PROFILE = `mutation ($input: ChangeProfileInput!) { changeProfile(input: $input) { id } }`;
@@ -146,19 +146,7 @@ describe('structured logs of a failing consumer', () => {
 
   it("logs the failure and the parking with the event's ids and correlation id", async () => {
     const correlationId = randomUUID();
-    const registered = await app.gql(
-      `mutation ($input: RegisterUserInput!) { registerUser(input: $input) { id } }`,
-      {
-        input: {
-          email: `${randomUUID()}@example.test`,
-          password: 'long enough password',
-          displayName: 'T',
-          role: 'ATTENDEE',
-        },
-      },
-      { 'x-correlation-id': correlationId },
-    );
-    const userId = (registered.data as { registerUser: { id: string } }).registerUser.id;
+    const userId = await register(app, correlationId);
     const [event] = await readAllOf(client, `user-${userId}`);
     const lines = (): LogLine[] =>
       app

@@ -5,6 +5,7 @@ import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { AppProcess, startAppProcess } from '../support/app-process';
 import { readAllOf, waitFor } from '../support/read';
+import { register } from '../support/identity';
 import { startWorkerProcess } from '../support/worker-process';
 
 interface OtlpSpan {
@@ -23,7 +24,6 @@ interface OtlpRequest {
 }
 
 const SPAN_KIND_SERVER = 2;
-const REGISTER = `mutation SignUp($input: RegisterUserInput!) { registerUser(input: $input) { id } }`;
 
 /** An OTLP/HTTP collector of JSON trace exports. */
 async function startCollector(): Promise<{ url: string; requests: OtlpRequest[]; server: Server }> {
@@ -80,19 +80,7 @@ describe('traces', () => {
       OTEL_BSP_SCHEDULE_DELAY: '60000',
     });
     const correlationId = randomUUID();
-    const registered = await app.gql(
-      REGISTER,
-      {
-        input: {
-          email: `${randomUUID()}@example.test`,
-          password: 'long enough password',
-          displayName: 'T',
-          role: 'ATTENDEE',
-        },
-      },
-      { 'x-correlation-id': correlationId },
-    );
-    const userId = (registered.data as { registerUser: { id: string } }).registerUser.id;
+    const userId = await register(app, correlationId);
     await waitFor(() => hasEvent(client, 'EmailSent', correlationId), 10_000);
     expect(collector.requests).toEqual([]);
     await app.stop();
@@ -145,18 +133,7 @@ describe('traces', () => {
     const worker = await startWorkerProcess(stores, { ...tracing, PORT: '0' });
     try {
       const correlationId = randomUUID();
-      await app.gql(
-        REGISTER,
-        {
-          input: {
-            email: `${randomUUID()}@example.test`,
-            password: 'long enough password',
-            displayName: 'T',
-            role: 'ATTENDEE',
-          },
-        },
-        { 'x-correlation-id': correlationId },
-      );
+      await register(app, correlationId);
       const spanOf = (name: string) => spansOf(collector.requests).find((span) => span.name === name);
       await waitFor(() => spanOf('mutation SignUp') !== undefined, 10_000);
       const request = spanOf('mutation SignUp')!;
@@ -178,15 +155,7 @@ describe('traces', () => {
 
   it('puts no traceparent in events while tracing is off', async () => {
     app = await startAppProcess(stores, {});
-    const registered = await app.gql(REGISTER, {
-      input: {
-        email: `${randomUUID()}@example.test`,
-        password: 'long enough password',
-        displayName: 'T',
-        role: 'ATTENDEE',
-      },
-    });
-    const userId = (registered.data as { registerUser: { id: string } }).registerUser.id;
+    const userId = await register(app);
     const [event] = await readAllOf(client, `user-${userId}`);
     expect(event.metadata).toHaveProperty('correlationId');
     expect(event.metadata).not.toHaveProperty('traceparent');

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { GraphQLResponse, TEST_ENV, TestStores } from './app';
+import { graphqlRequest, GraphQLResponse, TEST_ENV, TestStores } from './app';
 
 /** The built entry point, as `npm start` runs it: `npm test` builds first. */
 const MAIN = join(__dirname, '../../dist/src/main.js');
@@ -53,14 +53,7 @@ export async function startAppProcess(stores: TestStores, env: Record<string, st
   });
   return {
     url,
-    async gql(query, variables, headers = {}) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as object) };
-    },
+    gql: (query, variables, headers) => graphqlRequest(url, query, variables, headers),
     output: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -62,6 +62,21 @@ export const TEST_ENV: Record<string, string> = {
   LOGIN_ATTEMPTS_PER_CLIENT: '100000',
 };
 
+/** One GraphQL request over HTTP, its status beside what the server answered. */
+export async function graphqlRequest<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
 /** The whole application over HTTP on a free port, against the given stores. */
 export async function startTestApp(stores: TestStores, env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ PORT: '0', MONGODB_DATABASE: stores.mongoDatabase, ...TEST_ENV, ...env });
@@ -77,14 +92,7 @@ export async function startTestApp(stores: TestStores, env: Record<string, strin
   return {
     url,
     running,
-    async gql(query, variables, headers = {}) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as object) };
-    },
+    gql: (query, variables, headers) => graphqlRequest(url, query, variables, headers),
     close: () => running.close(),
   };
 }

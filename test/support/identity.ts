@@ -18,6 +18,26 @@ const LOG_IN = `mutation ($input: LogInInput!) { logIn(input: $input) { token ex
 
 type Client = Pick<TestApp, 'gql'>;
 
+const SIGN_UP = `mutation SignUp($input: RegisterUserInput!) { registerUser(input: $input) { id } }`;
+
+/** Registers a new attendee, without logging in, in the flow of `correlationId` when given; returns their id. */
+export async function register(app: Client, correlationId?: string): Promise<string> {
+  const registered = await app.gql(
+    SIGN_UP,
+    {
+      input: {
+        email: `user-${randomUUID()}@example.test`,
+        password: PASSWORD,
+        displayName: 'Test User',
+        role: 'ATTENDEE',
+      },
+    },
+    correlationId ? { 'x-correlation-id': correlationId } : {},
+  );
+  if (registered.errors) throw new Error(`registerUser failed: ${JSON.stringify(registered.errors)}`);
+  return registered.data!.registerUser.id as string;
+}
+
 /** Registers a new user with a fresh address and logs them in. */
 export async function signUp(
   app: Client,
