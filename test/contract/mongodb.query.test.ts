@@ -101,6 +101,23 @@ describe('MongoDB contract: queries, cursors and aggregation', () => {
     await check();
   });
 
+  it('finds a small sorted page among many documents matching an indexed equality', async () => {
+    const kinds = mongo.db.collection('kinds');
+    await kinds.createIndexes([{ key: { kind: 1 } }, { key: { n: 1 } }]);
+    await kinds.insertMany(Array.from({ length: 2000 }, (_, n) => ({ kind: n % 3 === 0 ? 'a' : 'b', n })));
+    const page = (filter: object, order: 1 | -1, limit: number) =>
+      kinds
+        .find(filter)
+        .sort({ n: order })
+        .limit(limit)
+        .toArray()
+        .then((docs) => docs.map((doc) => doc.n));
+    expect(await page({ kind: 'a', n: { $gt: 500 } }, 1, 4)).toEqual([501, 504, 507, 510]);
+    expect(await page({ kind: 'a', n: { $lt: 500 } }, -1, 3)).toEqual([498, 495, 492]);
+    expect(await page({ kind: 'a', n: { $gt: 1990 } }, 1, 10)).toEqual([1992, 1995, 1998]);
+    expect(await page({ kind: { $in: ['a', 'b'] }, n: { $gte: 1998 } }, 1, 5)).toEqual([1998, 1999]);
+  });
+
   it('sorts mixed types in BSON order', async () => {
     const mixed = mongo.db.collection('mixed');
     const oid = new ObjectId();

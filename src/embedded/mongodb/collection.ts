@@ -92,13 +92,21 @@ export class Collection {
     const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
 
     const candidates = this.candidates(filter);
-    if (candidates) {
+    const ordered = sort ? this.sortedScan(filter, sort) : undefined;
+    // Testing and sorting C candidates, or walking the sort's index until the page is full: about
+    // page × N / C documents when the candidates lie evenly, fewer when C² > page × N.
+    const walk =
+      query !== undefined &&
+      ordered !== undefined &&
+      candidates !== undefined &&
+      limit !== Infinity &&
+      candidates.length ** 2 > (skip + limit) * this.documents.size;
+    if (candidates && !walk) {
       const matched = query ? candidates.filter((doc) => query.test(doc)) : candidates;
       if (sort) matched.sort(compareBySort(sort));
       return matched.slice(skip, skip + limit);
     }
 
-    const ordered = sort ? this.sortedScan(filter, sort) : undefined;
     if (ordered) {
       // Walk the index in order; collect until the page is full and the sort key changes.
       const [, direction] = Object.entries(sort!)[0];
