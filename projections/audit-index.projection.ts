@@ -1,9 +1,11 @@
+import type { EventMetadata } from '../src/eventsourcing/event-store/event-metadata';
 import type { ProjectionDefinition } from '../src/eventsourcing/projections/projection-definition';
 
 /**
- * One entry per domain event, of every stream: where and when it was recorded, and the ids that
- * say who acted and what caused it. No event data, so no personal data: the audit queries read
- * the events themselves from the store, where forgetting a person reaches them.
+ * One entry per recorded event, of every stream, command records included: where and when it was
+ * recorded, the ids that say who acted and what caused it, and the event as stored. Its personal
+ * data stays encrypted as the store keeps it (the projection is `sealed`): the audit queries
+ * decrypt what they show, and forgetting a person makes it unreadable here as in the store.
  */
 export interface AuditIndexDocument {
   /** The event id. */
@@ -15,9 +17,10 @@ export interface AuditIndexDocument {
   revision: number;
   recordedAt: Date;
   correlationId: string;
-  causationId: string;
-  commandId: string;
   userId: string | null;
+  /** The event's data and metadata as stored, upcast to the latest schema: personal data encrypted. */
+  data: unknown;
+  metadata: EventMetadata;
 }
 
 export const auditIndexProjection: ProjectionDefinition<AuditIndexDocument, { type: string; data: unknown }> =
@@ -33,6 +36,7 @@ export const auditIndexProjection: ProjectionDefinition<AuditIndexDocument, { ty
       { key: { _position: 1 }, name: 'by_position' },
     ],
     handles: 'all',
+    sealed: true,
     documentId: (event) => event.eventId,
     apply: (_document, event) => ({
       _id: event.eventId,
@@ -41,8 +45,8 @@ export const auditIndexProjection: ProjectionDefinition<AuditIndexDocument, { ty
       revision: Number(event.revision),
       recordedAt: event.recordedAt,
       correlationId: event.metadata.correlationId,
-      causationId: event.metadata.causationId,
-      commandId: event.metadata.commandId,
       userId: event.metadata.userId ?? null,
+      data: event.data,
+      metadata: event.metadata,
     }),
   };

@@ -41,8 +41,9 @@ export const COST_MODEL = {
     // Lists bounded by the query, not by an argument: a flow's events (up to 1,000), the last 100 folded.
     'CorrelationTrail.events': 1_000,
     'StreamState.events': 100,
-    // Each call folds a whole stream, read from the event store.
+    // Each call folds a whole stream, read from the event store, or reads a flow of up to 1,000 events.
     'Query.streamStateAt': 500,
+    'Query.correlationTrail': 2_000,
   } as Record<string, number>,
   /** Scalar type → weight of any field of that type not listed above. */
   scalarWeights: { JSON: 50 } as Record<string, number>,

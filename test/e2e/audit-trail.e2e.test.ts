@@ -3,7 +3,7 @@ import { isRecordedEventType } from '../../src/eventsourcing/subscriptions/domai
 import { meetupDecider } from '../../src/meetups/domain/meetup.decider';
 import { GraphQLResponse, useTestApp } from '../support/app';
 import { ADMIN_ENV, logInAsAdmin, register, signUp, TestUser } from '../support/identity';
-import { inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
+import { CANCEL, inDays, PUBLISH, RESCHEDULE, SCHEDULE } from '../support/meetup-operations';
 import { lastDomainPosition, waitFor } from '../support/read';
 
 const EVENT = 'eventId streamId type revision position recordedAt data metadata';
@@ -15,7 +15,7 @@ const STATE_AT = `query ($s: String!, $r: Int, $at: DateTime) {
 }`;
 const ACTIVITY = `query ($u: String!, $first: Int, $after: String, $from: DateTime, $to: DateTime, $at: String) {
   userActivity(userId: $u, first: $first, after: $after, from: $from, to: $to, consistentWith: $at) {
-    edges { cursor node { eventId type position recordedAt metadata } } pageInfo { hasNextPage endCursor }
+    edges { cursor node { eventId streamId type position recordedAt metadata } } pageInfo { hasNextPage endCursor }
   }
 }`;
 const HISTORY = `query ($s: String!) { streamHistory(streamId: $s, limit: 10) { ${EVENT} } }`;
@@ -414,6 +414,65 @@ describe('the audit trail: correlation trails, states as of a time, user activit
     expect(all.tree).toHaveLength(2);
     expect(codeOf(await app.gql(TRAIL, { c: correlationId }))).toEqual(['UNAUTHENTICATED']);
     expect(codeOf(await asAdmin(TRAIL, { c: 'not-a-uuid' }))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it("keeps a buyer's order out of the organiser's view of the cancellation that refunded it", async () => {
+    const buyer = await signUp(app, 'ATTENDEE');
+    const scheduled = await app.gql(
+      SCHEDULE,
+      {
+        input: {
+          title: 'Called off',
+          city: 'Porto',
+          startsAt: inDays(9),
+          capacity: 10,
+          ticketPriceCents: 900,
+        },
+      },
+      organiser.headers,
+    );
+    const meetupId = scheduled.data!.scheduleMeetup.id as string;
+    await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+    const placed = await app.gql(
+      PLACE,
+      { input: { meetupId, quantity: 1, paymentToken: 'tok_ok' } },
+      buyer.headers,
+    );
+    const orderId = placed.data!.placeOrder.id as string;
+    const status = async () => (await app.gql(ORDER, { id: orderId }, buyer.headers)).data?.order?.status;
+    await waitFor(async () => (await status()) === 'CONFIRMED', 15_000);
+    const correlationId = randomUUID();
+    const cancelled = await app.gql(
+      CANCEL,
+      { input: { meetupId, reason: 'The venue closed' } },
+      { ...organiser.headers, 'x-correlation-id': correlationId },
+    );
+    expect(cancelled.errors).toBeUndefined();
+    const all = await trailOf(correlationId, (events) => events.some((e) => e.type === 'PaymentRefunded'));
+    expect(all.events.some((e) => e.streamId === `order-${orderId}`)).toBe(true);
+
+    const asOrganiser = (await app.gql(TRAIL, { c: correlationId }, organiser.headers)).data!
+      .correlationTrail;
+    const organiserStreams = new Set<string>(asOrganiser.events.map((e: Event) => e.streamId));
+    expect([...organiserStreams].filter((s) => /^(order|fulfilment)-/.test(s))).toEqual([]);
+    expect(organiserStreams).toContain(`meetup-${meetupId}`);
+    // The meetup's own events name the order; its payment and buyer stay with the buyer.
+    for (const field of ['buyerId', 'amountCents', 'authorizationId', 'refundId']) {
+      expect(JSON.stringify(asOrganiser)).not.toContain(field);
+    }
+    const activity = (await app.gql(ACTIVITY, { u: organiser.userId, first: 100 }, organiser.headers)).data!
+      .userActivity.edges as { node: Event }[];
+    expect(activity.filter(({ node }) => /^(order|fulfilment)-/.test(node.streamId))).toEqual([]);
+
+    const asBuyer = (await app.gql(TRAIL, { c: correlationId }, buyer.headers)).data!.correlationTrail;
+    expect(asBuyer.events.map((e: Event) => e.type)).toEqual(
+      expect.arrayContaining(['OrderCancelled', 'PaymentRefunded']),
+    );
+    const buyerStreams = new Set<string>(asBuyer.events.map((e: Event) => e.streamId.split('-')[0]));
+    expect([...buyerStreams].sort()).toEqual(['command', 'fulfilment', 'order']);
+    expect(
+      asBuyer.events.every((e: Event) => e.type === 'CommandAccepted' || e.streamId.endsWith(orderId)),
+    ).toBe(true);
   });
 
   it('answers auditEvents from the index, paged by position, filtered by type and correlation id', async () => {

@@ -1,12 +1,7 @@
 import { Collection, Db, Filter } from 'mongodb';
 import { AuditIndexDocument, auditIndexProjection } from '../../../projections/audit-index.projection';
 import { storedPosition } from '../event-store/stored-position';
-import { EventAddress } from './event-bodies';
-
-/** An index entry with its position as a number again. */
-export interface IndexedEvent extends EventAddress {
-  position: bigint;
-}
+import { RecordedDomainEvent } from '../event-store/event-metadata';
 
 export interface ActivityQuery {
   userId: string;
@@ -24,7 +19,7 @@ export interface IndexQuery {
   limit: number;
 }
 
-/** Lookups in the audit index, each by one of its indexes, in `$all` order. */
+/** Lookups in the audit index, each by one of its indexes, in `$all` order: events as stored. */
 export class AuditIndexReader {
   private readonly collection: Collection<AuditIndexDocument>;
 
@@ -33,12 +28,12 @@ export class AuditIndexReader {
   }
 
   /** The events of one flow, oldest first, at most `limit`. */
-  correlation(correlationId: string, limit: number): Promise<IndexedEvent[]> {
+  correlation(correlationId: string, limit: number): Promise<RecordedDomainEvent[]> {
     return this.find({ correlationId }, 1, limit);
   }
 
   /** What a user did, newest first. */
-  activity({ userId, from, to, before, limit }: ActivityQuery): Promise<IndexedEvent[]> {
+  activity({ userId, from, to, before, limit }: ActivityQuery): Promise<RecordedDomainEvent[]> {
     const filter: Filter<AuditIndexDocument> = { userId };
     if (from || to) filter.recordedAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
     if (before !== undefined) filter._position = { $lt: storedPosition(before) };
@@ -46,7 +41,7 @@ export class AuditIndexReader {
   }
 
   /** Events across all streams, oldest first, by type and correlation id. */
-  events({ after, types, correlationId, limit }: IndexQuery): Promise<IndexedEvent[]> {
+  events({ after, types, correlationId, limit }: IndexQuery): Promise<RecordedDomainEvent[]> {
     const filter: Filter<AuditIndexDocument> = {};
     if (correlationId) filter.correlationId = correlationId;
     if (types?.length) filter.type = types.length === 1 ? types[0] : { $in: types };
@@ -54,21 +49,31 @@ export class AuditIndexReader {
     return this.find(filter, 1, limit);
   }
 
+  /** The events found, as stored: their personal data still encrypted. */
   private async find(
     filter: Filter<AuditIndexDocument>,
     order: 1 | -1,
     limit: number,
-  ): Promise<IndexedEvent[]> {
-    const documents = await this.collection
-      .find(filter, { projection: { streamId: 1, revision: 1, _position: 1 } })
-      .sort({ _position: order })
-      .limit(limit)
-      .toArray();
+  ): Promise<RecordedDomainEvent[]> {
+    const documents = await this.collection.find(filter).sort({ _position: order }).limit(limit).toArray();
     return documents.map((doc) => ({
       eventId: doc._id,
       streamId: doc.streamId,
-      revision: doc.revision,
+      type: doc.type,
+      revision: BigInt(doc.revision),
       position: BigInt(doc._position!),
+      recordedAt: doc.recordedAt,
+      data: doc.data,
+      metadata: doc.metadata,
     }));
+  }
+
+  /** Who appended the first event of each of these streams, as far as the index has them. */
+  async creators(streamIds: Iterable<string>): Promise<Map<string, string | null>> {
+    const streams = [...new Set(streamIds)];
+    const firsts = await this.collection
+      .find({ streamId: { $in: streams }, revision: 0 }, { projection: { streamId: 1, userId: 1 } })
+      .toArray();
+    return new Map(firsts.map((doc) => [doc.streamId, doc.userId]));
   }
 }

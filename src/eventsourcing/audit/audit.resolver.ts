@@ -58,7 +58,7 @@ export class AuditResolver {
   @Query(() => CorrelationTrailType, {
     description:
       'Every event of one business flow across streams, in order, with its causation tree: for admins; ' +
-      'users see their own events of it.',
+      'users see the events of it on the streams they started.',
   })
   async correlationTrail(
     @Args() args: CorrelationTrailArgs,
@@ -96,7 +96,8 @@ export class AuditResolver {
 
   @Authenticated()
   @Query(() => RecordedEventConnection, {
-    description: 'What a user did, newest first: for admins, and for users on their own activity.',
+    description:
+      'What a user did, newest first: for admins, and for users on their own activity on the streams they started.',
   })
   async userActivity(
     @Args() args: UserActivityArgs,
@@ -110,13 +111,16 @@ export class AuditResolver {
       ]);
     }
     await this.consistency.waitFor(auditIndexProjection.name, args.consistentWith);
-    const { events, hasNextPage } = await this.audit.userActivity({
-      userId: args.userId,
-      from: args.from,
-      to: args.to,
-      before: args.after == null ? undefined : BigInt(args.after),
-      limit: args.first,
-    });
+    const { events, hasNextPage } = await this.audit.userActivity(
+      {
+        userId: args.userId,
+        from: args.from,
+        to: args.to,
+        before: args.after == null ? undefined : BigInt(args.after),
+        limit: args.first,
+      },
+      isAdmin(actor) ? undefined : actor.userId,
+    );
     const edges = events.map((event) => ({
       cursor: String(event.position),
       node: RecordedEventType.from(event),

@@ -9,7 +9,6 @@ import { streamNotFound, unknownStreamCategory } from './audit.errors';
 import { ActivityQuery, AuditIndexReader, IndexQuery } from './audit-index.reader';
 import { CausedEvent, causationTree, CommandNode } from './causation-tree';
 import { COMMAND_ACCEPTED, CommandAccepted } from '../deciders/idempotency-keys';
-import { loadEvents } from './event-bodies';
 import { StreamDeciders } from './stream-deciders';
 
 /** The most events a correlation trail shows. */
@@ -39,8 +38,8 @@ export interface StreamStateAt {
 }
 
 /**
- * What happened, when, who did it and what caused it. Lookups across streams go through the
- * audit index; the events themselves, and every stream's own history, come from the event store.
+ * What happened, when, who did it and what caused it. Lookups across streams read the audit
+ * index; a stream's own history and its states are read from the event store.
  */
 @Injectable()
 export class AuditService {
@@ -89,24 +88,51 @@ export class AuditService {
         { field: 'after', problems: ['after must be a position this store has reached'] },
       ]);
     }
-    return loadEvents(this.client, this.serializer, await this.index.events(query));
+    return this.shown(await this.index.events(query));
   }
 
-  /** Every event of one flow in `$all` order, and which command or event caused which. */
-  async correlationTrail(correlationId: string, onlyOf?: string): Promise<CorrelationTrail> {
-    const entries = await this.index.correlation(correlationId, TRAIL_LIMIT + 1);
-    const truncated = entries.length > TRAIL_LIMIT;
-    let events = await loadEvents(this.client, this.serializer, entries.slice(0, TRAIL_LIMIT));
-    if (onlyOf !== undefined) events = events.filter((event) => event.metadata.userId === onlyOf);
+  /**
+   * Every event of one flow in `$all` order, and which command or event caused which. Given a
+   * viewer, only the events of streams the viewer started.
+   */
+  async correlationTrail(correlationId: string, viewer?: string): Promise<CorrelationTrail> {
+    const found = await this.index.correlation(correlationId, TRAIL_LIMIT + 1);
+    const truncated = found.length > TRAIL_LIMIT;
+    let events = found.slice(0, TRAIL_LIMIT);
+    if (viewer !== undefined) events = await this.ofStreamsStartedBy(viewer, events);
+    events = await this.shown(events);
     const tree = causationTree(events.map(causedEvent));
-    return { correlationId, events, tree, truncated };
+    return { correlationId, events, tree, truncated: truncated && events.length > 0 };
   }
 
-  /** A page of a user's events, newest first, and whether another page follows. */
-  async userActivity(query: ActivityQuery): Promise<{ events: RecordedDomainEvent[]; hasNextPage: boolean }> {
-    const entries = await this.index.activity({ ...query, limit: query.limit + 1 });
-    const events = await loadEvents(this.client, this.serializer, entries.slice(0, query.limit));
-    return { events, hasNextPage: entries.length > query.limit };
+  /** A page of a user's events, newest first, and whether another page follows; given a viewer, as above. */
+  async userActivity(
+    query: ActivityQuery,
+    viewer?: string,
+  ): Promise<{ events: RecordedDomainEvent[]; hasNextPage: boolean }> {
+    const found = await this.index.activity({ ...query, limit: query.limit + 1 });
+    let events = found.slice(0, query.limit);
+    if (viewer !== undefined) events = await this.ofStreamsStartedBy(viewer, events);
+    return { events: await this.shown(events), hasNextPage: found.length > query.limit };
+  }
+
+  /**
+   * The events a user may see in the audit trail: those of the streams they started. A command's
+   * record counts as part of the stream the command was for.
+   */
+  private async ofStreamsStartedBy(
+    viewer: string,
+    events: RecordedDomainEvent[],
+  ): Promise<RecordedDomainEvent[]> {
+    const streamOf = (event: RecordedDomainEvent) =>
+      event.type === COMMAND_ACCEPTED ? (event.data as CommandAccepted['data']).streamId : event.streamId;
+    const creators = await this.index.creators(events.map(streamOf));
+    return events.filter((event) => creators.get(streamOf(event)) === viewer);
+  }
+
+  /** Events as the audit trail shows them: decrypted where their person is known, confidential fields redacted. */
+  private async shown(events: RecordedDomainEvent[]): Promise<RecordedDomainEvent[]> {
+    return this.serializer.redact(await this.serializer.reveal(events));
   }
 
   /**

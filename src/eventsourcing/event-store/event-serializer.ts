@@ -13,6 +13,11 @@ export class EventSerializer {
     private readonly vault?: PersonalDataVault,
   ) {}
 
+  /** This serializer without decryption: events as stored, their personal data still sealed. */
+  withoutReveal(): EventSerializer {
+    return new EventSerializer(this.registry);
+  }
+
   /** The events with their personal data encrypted, ready to serialize. */
   seal<E extends DomainEvent>(events: E[]): Promise<E[]> {
     return this.vault ? this.vault.seal(events) : Promise.resolve(events);

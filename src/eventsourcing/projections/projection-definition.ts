@@ -30,6 +30,12 @@ export interface ProjectionDefinition<Doc extends ProjectedDocument, E extends D
    * type, the command records (`CommandAccepted`) included.
    */
   handles: readonly E['type'][] | 'all';
+  /**
+   * Given events as stored, their personal data still encrypted, for a read model that keeps
+   * event data as it is (the audit index): forgetting a person then reaches it as it reaches the
+   * store, and readers decrypt what they show as the store's readers do.
+   */
+  sealed?: boolean;
   /** The document an event belongs to. */
   documentId(event: RecordedEvent<E>): string;
   /** The next document, given the current one (undefined if there is none). */
@@ -43,8 +49,13 @@ export type AnyProjection = ProjectionDefinition<ProjectedDocument, DomainEvent>
 export const handledTypes = (definition: AnyProjection): readonly string[] | undefined =>
   definition.handles === 'all' ? undefined : definition.handles;
 
-/** What a projection's subscription delivers to it: its event types, or every event, command records too. */
+/**
+ * What a projection's subscription delivers to it: its event types, or every event, command
+ * records too; decrypted, or as stored.
+ */
 export const subscribedEvents = (
   definition: AnyProjection,
-): { handles?: readonly string[]; commandRecords?: boolean } =>
-  definition.handles === 'all' ? { commandRecords: true } : { handles: definition.handles };
+): { handles?: readonly string[]; commandRecords?: boolean; sealed?: boolean } => ({
+  ...(definition.handles === 'all' ? { commandRecords: true } : { handles: definition.handles }),
+  ...(definition.sealed ? { sealed: true } : {}),
+});

@@ -82,7 +82,12 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     const { client, serializer, db, checkpoints, parked } = options;
     this.liveEngine = new ProjectionEngine(db, definition);
     this.rebuildEngine = new ProjectionEngine(db, definition, rebuildCollection(definition.collection));
-    const replay = new ProjectionReplay(client, serializer, db, this.liveEngine);
+    const replay = new ProjectionReplay(
+      client,
+      definition.sealed ? serializer.withoutReveal() : serializer,
+      db,
+      this.liveEngine,
+    );
     const log = (message: string) => options.log.warn(message);
     this.live = new SubscriptionRunner(client, serializer, checkpoints, {
       name: this.name,

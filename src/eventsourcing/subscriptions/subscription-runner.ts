@@ -109,6 +109,8 @@ export interface SubscriptionRunnerOptions {
   handles?: readonly string[];
   /** Also the command records of IdempotencyKeys, beside the domain events. */
   commandRecords?: boolean;
+  /** Events as stored, their personal data still encrypted (see `ProjectionDefinition.sealed`). */
+  sealed?: boolean;
   idleCheckpointMs?: number;
   batchSize?: number;
   /** Backoff bounds (before jitter) for reconnecting and for retrying a failing batch. */
@@ -152,13 +154,16 @@ export class SubscriptionRunner extends EventEmitter {
   private readonly rate = new RateMeter();
   private eventsSinceStart = 0;
 
+  private readonly serializer: EventSerializer;
+
   constructor(
     private readonly client: EventStoreDBClient,
-    private readonly serializer: EventSerializer,
+    serializer: EventSerializer,
     private readonly checkpoints: CheckpointStore,
     private readonly options: SubscriptionRunnerOptions,
   ) {
     super();
+    this.serializer = options.sealed ? serializer.withoutReveal() : serializer;
     // Every query waiting for a position listens until it is reached or times out.
     this.setMaxListeners(0);
     this.batchSize = options.batchSize ?? 500;
