@@ -113,6 +113,12 @@ describe('health with MongoDB out of reach', () => {
       expect(typeof failing.body.error.mongodb.message).toBe('string');
       const live = await get(app.url, '/health/live');
       expect(live.status).toBe(200);
+      // A scrape is what an operator needs most now: it answers, without the consumers' status.
+      const started = Date.now();
+      const scraped = await get(app.url, '/metrics');
+      expect(scraped.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(scraped.body).toContain('meetups_commands_total');
 
       proxy.reopen();
       await readyWith(app.url, 200, 20_000);
@@ -186,6 +192,35 @@ describe('metrics', () => {
   });
 });
 
+describe('metrics while MongoDB hangs', () => {
+  it("answers a scrape within seconds, without the consumers' status, while their reads hang", async () => {
+    const stores = await openStores();
+    let hang = false;
+    const held: (() => void)[] = [];
+    const proxy = await startMongoProxy(stores.mongoUrl, {
+      markers: ['consumer_status'],
+      inspect: () => (hang ? new Promise<boolean>((resolve) => held.push(() => resolve(false))) : false),
+    });
+    const app = await startTestApp({ ...stores, mongoUrl: proxy.url });
+    try {
+      hang = true;
+      // Past the second for which one look at the consumers answers every scrape.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const started = Date.now();
+      const scraped = await get(app.url, '/metrics');
+      expect(scraped.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(scraped.body).toContain('meetups_commands_total');
+    } finally {
+      hang = false;
+      for (const release of held) release();
+      await app.close();
+      await proxy.close();
+      await stores.close();
+    }
+  }, 60_000);
+});
+
 describe('metrics behind a token', () => {
   const token = 'scrape-token-of-the-tests';
   const app = useTestApp({ METRICS_TOKEN: token });
@@ -199,6 +234,8 @@ describe('metrics behind a token', () => {
     ).toBe(401);
     const allowed = await get(app.url, '/metrics', { authorization: `Bearer ${token}` });
     expect(allowed.status).toBe(200);
+    // The scheme's letter case is free, as HTTP has it.
+    expect((await get(app.url, '/metrics', { authorization: `bearer ${token}` })).status).toBe(200);
     expect(allowed.body).toContain('meetups_commands_total');
     expect((await get(app.url, '/health/live')).status).toBe(200);
   });

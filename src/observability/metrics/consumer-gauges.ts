@@ -7,7 +7,7 @@ const STATES = ['CATCHING_UP', 'LIVE', 'PAUSED', 'REBUILDING', 'FAILED', 'STOPPE
 
 /**
  * Each consumer's checkpoint, lag, parked events and state, looked up when scraped. Should the
- * look-up fail (a store out of reach), the scrape goes on without them.
+ * look-up fail or take over 2 s (a store out of reach or hanging), the scrape goes on without them.
  */
 export function registerConsumerGauges(metrics: AppMetrics, consumers: RecentConsumers): void {
   const labelNames = ['consumer', 'kind'] as const;
@@ -50,4 +50,13 @@ export function registerConsumerGauges(metrics: AppMetrics, consumers: RecentCon
   });
 }
 
-const views = (consumers: RecentConsumers): Promise<ConsumerView[]> => consumers.all().catch(() => []);
+/** How long a scrape waits for the consumers' status: a store that hangs must not hang the scrape. */
+const LOOK_TIMEOUT_MS = 2000;
+
+function views(consumers: RecentConsumers): Promise<ConsumerView[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ConsumerView[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), LOOK_TIMEOUT_MS);
+  });
+  return Promise.race([consumers.all().catch(() => []), late]).finally(() => clearTimeout(timer));
+}

@@ -19,7 +19,7 @@ export class MetricsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const token = this.config.metricsToken;
-    if (token !== undefined && !sameSecret(authorization ?? '', `Bearer ${token}`)) {
+    if (token !== undefined && !sameSecret(bearerToken(authorization), token)) {
       void reply.status(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8');
       return 'A bearer token is needed for /metrics.\n';
     }
@@ -27,6 +27,10 @@ export class MetricsController {
     return this.metrics.scrape();
   }
 }
+
+/** The credentials of an `Authorization: Bearer …` header, the scheme in any letter case. */
+const bearerToken = (authorization: string | undefined): string =>
+  /^bearer +(.*)$/i.exec(authorization ?? '')?.[1] ?? '';
 
 /** Compared as digests, so that neither the length nor the content leaks through timing. */
 const sameSecret = (given: string, expected: string): boolean =>
