@@ -475,6 +475,32 @@ describe('the audit trail: correlation trails, states as of a time, user activit
     ).toBe(true);
   });
 
+  it("counts the audit index's lag in every event it reads, command records included", async () => {
+    const lagOf = async () =>
+      (
+        (await asAdmin(`{ projections { name lag } }`, {})).data!.projections as {
+          name: string;
+          lag: number;
+        }[]
+      ).find((p) => p.name === 'projection:audit-index')!.lag;
+    const paused = await asAdmin(`mutation { pauseProjection(name: "audit-index") { state } }`, {});
+    expect(paused.data!.pauseProjection.state).toBe('PAUSED');
+    try {
+      const before = await lagOf();
+      for (let i = 0; i < 3; i++) {
+        await app.gql(
+          SCHEDULE,
+          { input: { title: `Lagging ${i}`, city: 'Porto', startsAt: inDays(4), capacity: 3 } },
+          organiser.headers,
+        );
+      }
+      // Three commands: three records and three events.
+      expect((await lagOf()) - before).toBe(6);
+    } finally {
+      await asAdmin(`mutation { resumeProjection(name: "audit-index") { state } }`, {});
+    }
+  });
+
   it('answers auditEvents from the index, paged by position, filtered by type and correlation id', async () => {
     const head = String(await lastDomainPosition(app.client));
     const page = async (after?: string) =>

@@ -2,7 +2,7 @@ import { BACKWARDS, END, EventStoreDBClient, Position } from '@eventstore/db-cli
 import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { ConsumerBoard, PublishedStatus } from '../subscriptions/consumer-board';
 import { ConsumerLeaseDocument, ConsumerLeases } from '../subscriptions/consumer-leases';
-import { isDomainEventType } from '../subscriptions/domain-events';
+import { isDomainEventType, isRecordedEventType } from '../subscriptions/domain-events';
 import { ParkedEvents } from '../subscriptions/parked-events';
 import { SubscriptionState, SubscriptionStatus } from '../subscriptions/subscription-runner';
 import { AnyProjection } from './projection-definition';
@@ -45,7 +45,10 @@ export interface ConsumerView {
   checkpoint?: bigint;
   /** The last domain event in the store. */
   head?: bigint;
-  /** Domain events after its checkpoint, counted up to `LAG_COUNT_LIMIT`. */
+  /**
+   * Domain events after its checkpoint (every recorded event, for a projection of them all),
+   * counted up to `LAG_COUNT_LIMIT`.
+   */
   lag: number;
   eventsPerSecond: number;
   parked: number;
@@ -207,7 +210,9 @@ export class ConsumerOverview {
 
   /** Reads `$all` backwards until every checkpoint is passed, or `LAG_COUNT_LIMIT` events. */
   private async countLags(views: ConsumerView[], paces: Map<string, number>): Promise<void> {
-    const positions: bigint[] = [];
+    // Domain events, and every recorded event (command records too) for what reads them all.
+    const domain: bigint[] = [];
+    const recorded: bigint[] = [];
     if (views.length === 0) return;
     const lowest = views
       .map((view) => view.checkpoint ?? -1n)
@@ -215,13 +220,18 @@ export class ConsumerOverview {
     let from: Position | typeof END = END;
     for (;;) {
       const { events: page, read } = await this.readBackwards(from);
-      for (const event of page) if (isDomainEventType(event.type)) positions.push(event.position.commit);
+      for (const { type, position } of page) {
+        if (isRecordedEventType(type)) recorded.push(position.commit);
+        if (isDomainEventType(type)) domain.push(position.commit);
+      }
       const last = page[page.length - 1];
-      if (read < PAGE || !last || last.position.commit <= lowest || positions.length > LAG_COUNT_LIMIT) break;
+      if (read < PAGE || !last || last.position.commit <= lowest || recorded.length > LAG_COUNT_LIMIT) break;
       from = last.position;
     }
-    const head = positions[0];
     for (const view of views) {
+      const readsAll = this.definitions.some((d) => d.name === view.projection && d.handles === 'all');
+      const positions = readsAll ? recorded : domain;
+      const head = positions[0];
       if (head === undefined) continue;
       view.head = head;
       const checkpoint = view.checkpoint ?? -1n;
