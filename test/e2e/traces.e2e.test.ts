@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { AppProcess, startAppProcess } from '../support/app-process';
@@ -83,12 +85,15 @@ describe('traces', () => {
     const userId = await register(app, correlationId);
     await waitFor(() => hasEvent(client, 'EmailSent', correlationId), 10_000);
     expect(collector.requests).toEqual([]);
+    // A rebuild goes over the same events again, and adds nothing to their traces.
+    await rebuild(stores, 'users');
     await app.stop();
     const output = app.output();
     app = undefined;
     collector.server.close();
 
     const spans = spansOf(collector.requests);
+    expect(spans.filter((span) => span.name.includes(':rebuild'))).toEqual([]);
     const request = spans.find((span) => span.name === 'mutation SignUp')!;
     expect(request).toMatchObject({ kind: SPAN_KIND_SERVER });
     const trace = spans.filter((span) => span.traceId === request.traceId);
@@ -161,3 +166,22 @@ describe('traces', () => {
     expect(event.metadata).not.toHaveProperty('traceparent');
   }, 60_000);
 });
+
+/** Rebuilds a projection through the command line, waiting until it is swapped in. */
+function rebuild(stores: TestStores, projection: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(__dirname, '../../dist/src/cli/projections.js'), 'rebuild', projection, '--json'],
+      {
+        env: {
+          ...process.env,
+          EVENTSTORE_URL: stores.eventStoreUrl,
+          MONGODB_URL: stores.mongoUrl,
+          MONGODB_DATABASE: stores.mongoDatabase,
+        },
+      },
+      (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()),
+    );
+  });
+}

@@ -104,6 +104,7 @@ export class ProjectionRunner extends EventEmitter implements LeasableRunner {
     });
     this.rebuild = new SubscriptionRunner(client, serializer, checkpoints, {
       name: rebuildCheckpoint(definition.name),
+      traced: false,
       ...subscribedEvents(definition),
       handle: (events) => this.rebuildEngine.applyBatch(events),
       // Parked under the projection itself; the live runner replays them.

@@ -111,6 +111,11 @@ export interface SubscriptionRunnerOptions {
   commandRecords?: boolean;
   /** Events as stored, their personal data still encrypted (see `ProjectionDefinition.sealed`). */
   sealed?: boolean;
+  /**
+   * False for a consumer going over old events again (a rebuild): its handling joins no trace, so
+   * that the traces of past requests do not grow a span per event each time.
+   */
+  traced?: boolean;
   idleCheckpointMs?: number;
   batchSize?: number;
   /** Backoff bounds (before jitter) for reconnecting and for retrying a failing batch. */
@@ -386,8 +391,11 @@ export class SubscriptionRunner extends EventEmitter {
     const backoff = new Backoff(this.minBackoff, this.maxBackoff);
     for (let attempt = 1; ; attempt++) {
       try {
-        await observeEventHandling(this.name, events, () =>
-          this.options.handle(events, this.stopSignal.signal),
+        await observeEventHandling(
+          this.name,
+          events,
+          () => this.options.handle(events, this.stopSignal.signal),
+          this.options.traced,
         );
         return undefined;
       } catch (error) {
@@ -444,7 +452,12 @@ export class SubscriptionRunner extends EventEmitter {
     const failures = new Map<string, Error>();
     for (const event of events) {
       try {
-        await observeEventHandling(this.name, [event], () => this.options.handle([event], stopping));
+        await observeEventHandling(
+          this.name,
+          [event],
+          () => this.options.handle([event], stopping),
+          this.options.traced,
+        );
       } catch (error) {
         if (this.stopping) throw error;
         failures.set(event.eventId, asError(error));

@@ -52,16 +52,17 @@ export function withEventLogFields<T>(
 }
 
 /**
- * Runs a consumer's handling of a batch with the events' ids on its log lines and a span for each
- * traced event; once handled, each event gets a debug line of its own.
+ * Runs a consumer's handling of a batch with the events' ids on its log lines and, unless told
+ * otherwise, a span for each traced event; once handled, each event gets a debug line of its own.
  */
 export async function observeEventHandling<T>(
   consumer: string,
   events: readonly RecordedDomainEvent[],
   handle: () => Promise<T>,
+  traced = true,
 ): Promise<T> {
   const result = await withLogFields(batchLogFields(consumer, events), () =>
-    traceEventHandling(consumer, events, handle),
+    traced ? traceEventHandling(consumer, events, handle) : handle(),
   );
   const log = handledEvents;
   if (log?.isLevelEnabled('debug')) {
