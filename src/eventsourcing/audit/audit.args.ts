@@ -30,6 +30,9 @@ export class StreamArgs {
   @IsString()
   @Length(1, 200)
   @Matches(/^[^$]/, { message: "streamId must not name one of the server's own $-prefixed streams" })
+  @Matches(/^(?!snapshot-)/, {
+    message: 'streamId must not name a snapshot stream: snapshots only spare folding long streams',
+  })
   streamId!: string;
 }
 
