@@ -26,7 +26,7 @@ const lowestOf = (levels: ('log' | 'error' | 'warn')[]): LogLevel =>
         : 'silent';
 
 /** Nest's lines about wiring modules and routes, one per module and route at each start. */
-const WIRING = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+const WIRING = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'GraphQLModule']);
 
 /** nestjs-pino's logger, with Nest's wiring lines at debug: `info` keeps what an operator reads. */
 @Injectable()
