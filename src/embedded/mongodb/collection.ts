@@ -111,12 +111,15 @@ export class Collection {
       // Walk the index in order; collect until the page is full and the sort key changes.
       const [, direction] = Object.entries(sort!)[0];
       const matched: { doc: Document; value: unknown }[] = [];
+      // A document outside the candidates cannot match: skipped without running the query.
+      const candidateSet = walk ? new Set(candidates) : undefined;
       for (const { docKey, value } of ordered.index.scan(
         this.documents,
         Number(direction) < 0 ? -1 : 1,
         ordered.bounds,
       )) {
         const doc = this.documents.get(docKey)!;
+        if (candidateSet && !candidateSet.has(doc)) continue;
         if (!query!.test(doc)) continue;
         if (matched.length >= skip + limit && valueKey(matched[matched.length - 1].value) !== valueKey(value))
           break;
