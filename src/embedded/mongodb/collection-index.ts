@@ -79,8 +79,9 @@ export class CollectionIndex {
     if (this.sorted && !this.skips(doc)) this.removeSorted(doc, docKey);
   }
 
-  /** Document keys whose first field equals one of `values`. */
-  lookup(values: unknown[]): Set<string> {
+  /** Document keys whose first field equals one of `values`: the index's own set for one value. */
+  lookup(values: unknown[]): ReadonlySet<string> {
+    if (values.length === 1) return this.byFirst.get(valueKey(values[0] ?? null)) ?? new Set();
     const result = new Set<string>();
     for (const value of values)
       for (const docKey of this.byFirst.get(valueKey(value ?? null)) ?? []) result.add(docKey);

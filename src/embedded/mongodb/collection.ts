@@ -100,9 +100,10 @@ export class Collection {
       ordered !== undefined &&
       candidates !== undefined &&
       limit !== Infinity &&
-      candidates.length ** 2 > (skip + limit) * this.documents.size;
+      candidates.size ** 2 > (skip + limit) * this.documents.size;
     if (candidates && !walk) {
-      const matched = query ? candidates.filter((doc) => query.test(doc)) : candidates;
+      const docs = [...candidates].map((key) => this.documents.get(key)!).filter(Boolean);
+      const matched = query ? docs.filter((doc) => query.test(doc)) : docs;
       if (sort) matched.sort(compareBySort(sort));
       return matched.slice(skip, skip + limit);
     }
@@ -111,15 +112,14 @@ export class Collection {
       // Walk the index in order; collect until the page is full and the sort key changes.
       const [, direction] = Object.entries(sort!)[0];
       const matched: { doc: Document; value: unknown }[] = [];
-      // A document outside the candidates cannot match: skipped without running the query.
-      const candidateSet = walk ? new Set(candidates) : undefined;
       for (const { docKey, value } of ordered.index.scan(
         this.documents,
         Number(direction) < 0 ? -1 : 1,
         ordered.bounds,
       )) {
+        // A document outside the candidates cannot match: skipped without running the query.
+        if (candidates && !candidates.has(docKey)) continue;
         const doc = this.documents.get(docKey)!;
-        if (candidateSet && !candidateSet.has(doc)) continue;
         if (!query!.test(doc)) continue;
         if (matched.length >= skip + limit && valueKey(matched[matched.length - 1].value) !== valueKey(value))
           break;
@@ -134,13 +134,13 @@ export class Collection {
     return page(this.documents.values(), filter, options);
   }
 
-  /** Documents an equality (or `$in`) on an indexed first field narrows the search to. */
-  private candidates(filter: Document): Document[] | undefined {
+  /** Keys of the documents an equality (or `$in`) on an indexed first field narrows the search to. */
+  private candidates(filter: Document): ReadonlySet<string> | undefined {
     for (const index of this.indexes) {
       if (index.spec.sparse) continue;
       const values = equalityValues(filter[index.firstField]);
       if (!values) continue;
-      return [...index.lookup(values)].map((key) => this.documents.get(key)!).filter(Boolean);
+      return index.lookup(values);
     }
     return undefined;
   }
