@@ -65,7 +65,7 @@ export class AuditService {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
-    return this.serializer.redact(await this.serializer.reveal(events));
+    return this.shown(events);
   }
 
   /** Who appended a stream's first event, as its metadata says; undefined for no one or no stream. */
@@ -152,7 +152,7 @@ export class AuditService {
     for (;;) {
       const chunk = await this.readChunk(streamId, from);
       if (chunk === undefined) throw streamNotFound(streamId);
-      const events = this.serializer.redact(await this.serializer.reveal(chunk.events.filter(folds)));
+      const events = await this.shown(chunk.events.filter(folds));
       for (const event of events) state = decider.evolve(state, event);
       if (events.length > 0) revision = events[events.length - 1].revision;
       eventCount += events.length;
