@@ -63,6 +63,14 @@ describe('the audit trail: correlation trails, states as of a time, user activit
   const asAdmin = (query: string, variables: Record<string, unknown>) =>
     app.gql(query, variables, admin.headers);
 
+  /** A meetup the organiser scheduled and published, with tickets for sale. */
+  const publishedMeetup = async (title: string) => {
+    const input = { title, city: 'Porto', startsAt: inDays(9), capacity: 10, ticketPriceCents: 900 };
+    const meetupId = (await app.gql(SCHEDULE, { input }, organiser.headers)).data!.scheduleMeetup
+      .id as string;
+    await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+    return meetupId;
+  };
   /** Every event of a correlation id, command records too, read from `$all` itself: what the trail must show. */
   const eventsInStore = async (correlationId: string) => {
     const found: string[] = [];
@@ -144,21 +152,7 @@ describe('the audit trail: correlation trails, states as of a time, user activit
 
   it('follows an order through the process manager, the meetup, the payment and the e-mail', async () => {
     const buyer = await signUp(app, 'ATTENDEE');
-    const scheduled = await app.gql(
-      SCHEDULE,
-      {
-        input: {
-          title: 'Trail night',
-          city: 'Porto',
-          startsAt: inDays(9),
-          capacity: 10,
-          ticketPriceCents: 900,
-        },
-      },
-      organiser.headers,
-    );
-    const meetupId = scheduled.data!.scheduleMeetup.id as string;
-    await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+    const meetupId = await publishedMeetup('Trail night');
     const correlationId = randomUUID();
     const placed = await app.gql(
       PLACE,
@@ -418,21 +412,7 @@ describe('the audit trail: correlation trails, states as of a time, user activit
 
   it("keeps a buyer's order out of the organiser's view of the cancellation that refunded it", async () => {
     const buyer = await signUp(app, 'ATTENDEE');
-    const scheduled = await app.gql(
-      SCHEDULE,
-      {
-        input: {
-          title: 'Called off',
-          city: 'Porto',
-          startsAt: inDays(9),
-          capacity: 10,
-          ticketPriceCents: 900,
-        },
-      },
-      organiser.headers,
-    );
-    const meetupId = scheduled.data!.scheduleMeetup.id as string;
-    await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
+    const meetupId = await publishedMeetup('Called off');
     const placed = await app.gql(
       PLACE,
       { input: { meetupId, quantity: 1, paymentToken: 'tok_ok' } },
