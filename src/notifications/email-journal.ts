@@ -41,7 +41,9 @@ export class EmailJournal {
       subject,
       triggeredBy: trigger.type,
     };
-    const context = reactionContext(trigger, `journal-email/${userId}`);
+    // The record belongs to its recipient, whoever's request set it off: the audit trail shows
+    // the streams a user started to that user alone.
+    const context = { ...reactionContext(trigger, `journal-email/${userId}`), userId };
     await this.repository.handle(emailStreamId(messageId), emailDecider, command, context);
   }
 }
