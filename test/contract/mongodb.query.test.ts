@@ -118,6 +118,27 @@ describe('MongoDB contract: queries, cursors and aggregation', () => {
     expect(await page({ kind: { $in: ['a', 'b'] }, n: { $gte: 1998 } }, 1, 5)).toEqual([1998, 1999]);
   });
 
+  it('sorts by an indexed array field on its greatest element descending, its least ascending', async () => {
+    const tagged = mongo.db.collection<{ _id: string; kind: string; tags: number[] }>('tagged');
+    await tagged.createIndexes([{ key: { kind: 1 } }, { key: { tags: 1 } }]);
+    await tagged.insertMany([
+      { _id: 'a', kind: 'x', tags: [1, 10] },
+      { _id: 'b', kind: 'x', tags: [5] },
+      ...Array.from({ length: 50 }, (_, i) => ({ _id: `c${i}`, kind: 'x', tags: [6] })),
+    ]);
+    const first = (order: 1 | -1) =>
+      tagged
+        .find({ kind: 'x' })
+        .sort({ tags: order, _id: 1 })
+        .limit(1)
+        .toArray()
+        .then((docs) => docs.map((doc) => doc._id));
+    expect(await first(-1)).toEqual(['a']);
+    expect(await first(1)).toEqual(['a']);
+    const unfiltered = await tagged.find().sort({ tags: -1, _id: 1 }).limit(2).toArray();
+    expect(unfiltered.map((doc) => doc._id)).toEqual(['a', 'c0']);
+  });
+
   it('sorts mixed types in BSON order', async () => {
     const mixed = mongo.db.collection('mixed');
     const oid = new ObjectId();

@@ -1,5 +1,5 @@
 import { Document } from 'bson';
-import { compareValues, valueKey, valuesAt } from './values';
+import { compareValues, sortValue, valueKey, valuesAt } from './values';
 
 export interface IndexSpec {
   name: string;
@@ -79,7 +79,10 @@ export class CollectionIndex {
     if (this.sorted && !this.skips(doc)) this.removeSorted(doc, docKey);
   }
 
-  /** Document keys whose first field equals one of `values`: the index's own set for one value. */
+  /**
+   * Document keys whose first field equals one of `values`: for one value, the index's own set,
+   * which changes with the next write (read it at once, never hold it across writes).
+   */
   lookup(values: unknown[]): ReadonlySet<string> {
     if (values.length === 1) return this.byFirst.get(valueKey(values[0] ?? null)) ?? new Set();
     const result = new Set<string>();
@@ -124,8 +127,23 @@ export class CollectionIndex {
   }
 
   private sortValue(doc: Document): unknown {
-    const values = valuesAt(doc, this.firstField);
-    return values.reduce((a, b) => (compareValues(b, a) < 0 ? b : a), values[0]) ?? null;
+    return sortValue(doc, this.firstField, 1) ?? null;
+  }
+
+  /**
+   * A document replaced by another under the same key. The sorted view is left as it is when the
+   * two sort alike: a write that keeps the indexed value costs no splice.
+   */
+  replace(current: Document, next: Document, docKey: string): void {
+    const sorted = this.sorted;
+    const unmoved =
+      sorted !== undefined &&
+      this.skips(current) === this.skips(next) &&
+      compareValues(this.sortValue(current), this.sortValue(next)) === 0;
+    if (unmoved) this.sorted = undefined;
+    this.remove(current, docKey);
+    this.add(next, docKey);
+    if (unmoved) this.sorted = sorted;
   }
 
   private insertSorted(doc: Document, docKey: string): void {

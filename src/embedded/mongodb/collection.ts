@@ -54,9 +54,8 @@ export class Collection {
       );
     }
     this.checkUnique(next, key);
-    for (const index of this.indexes) index.remove(current, key);
     this.documents.set(key, next);
-    for (const index of this.indexes) index.add(next, key);
+    for (const index of this.indexes) index.replace(current, next, key);
     changes.push({ kind: 'put', ns: this.ns, key, doc: next });
   }
 
@@ -148,10 +147,11 @@ export class Collection {
   private sortedScan(filter: Document, sort: Document) {
     const [field] = Object.keys(sort);
     const index = this.indexes.find((i) => i.firstField === field);
-    if (!index || (index.spec.sparse ?? false)) return undefined;
+    // An array orders its document by its least element, which only an ascending sort uses.
+    if (!index || (index.spec.sparse ?? false) || index.multikey) return undefined;
     const condition = filter[field];
     const bounds: Parameters<CollectionIndex['scan']>[2] = {};
-    if (!index.multikey && isOperatorObject(condition)) {
+    if (isOperatorObject(condition)) {
       if ('$gt' in condition) Object.assign(bounds, { lower: condition.$gt, lowerInclusive: false });
       if ('$gte' in condition) Object.assign(bounds, { lower: condition.$gte, lowerInclusive: true });
       if ('$lt' in condition) Object.assign(bounds, { upper: condition.$lt, upperInclusive: false });
