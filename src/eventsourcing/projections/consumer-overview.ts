@@ -225,7 +225,7 @@ export class ConsumerOverview {
         if (isDomainEventType(type)) domain.push(position.commit);
       }
       const last = page[page.length - 1];
-      if (read < PAGE || !last || last.position.commit <= lowest || recorded.length > LAG_COUNT_LIMIT) break;
+      if (read < PAGE || !last || last.position.commit <= lowest || domain.length > LAG_COUNT_LIMIT) break;
       from = last.position;
     }
     for (const view of views) {
