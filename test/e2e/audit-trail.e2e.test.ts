@@ -221,8 +221,6 @@ describe('the audit trail: correlation trails, states as of a time, user activit
     );
     const meetupId = scheduled.data!.scheduleMeetup.id as string;
     await app.gql(PUBLISH, { input: { meetupId } }, organiser.headers);
-    const beforeReschedule = new Date().toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 20));
     const moved = await app.gql(RESCHEDULE, { input: { meetupId, startsAt: inDays(30) } }, organiser.headers);
     expect(moved.errors).toBeUndefined();
     const streamId = `meetup-${meetupId}`;
@@ -250,7 +248,8 @@ describe('the audit trail: correlation trails, states as of a time, user activit
       });
     }
 
-    const then = (await asAdmin(STATE_AT, { s: streamId, at: beforeReschedule })).data!.streamStateAt;
+    // As of the moment the store recorded the publication (a bound that counts), before the reschedule.
+    const then = (await asAdmin(STATE_AT, { s: streamId, at: history[1].recordedAt })).data!.streamStateAt;
     expect(then).toMatchObject({
       revision: 1,
       state: { status: 'PUBLISHED', startsAt: new Date(firstStart).toISOString() },
@@ -455,6 +454,35 @@ describe('the audit trail: correlation trails, states as of a time, user activit
     expect([...buyerStreams].sort()).toEqual(['command', 'email', 'fulfilment', 'order']);
     const emails = asBuyer.events.filter((e: Event) => e.type === 'EmailSent');
     expect(emails.map((e: Event) => (e.data as { userId: string }).userId)).toEqual([buyer.userId]);
+
+    // The record of the refund the organiser's request caused is the buyer's order's, read by stream too.
+    const refundRecord = all.events.find(
+      (e) => e.type === 'CommandAccepted' && (e.data as { streamId: string }).streamId === `order-${orderId}`,
+    )!;
+    expect(refundRecord.metadata.userId).toBe(organiser.userId);
+    expect(codeOf(await app.gql(HISTORY, { s: refundRecord.streamId }, organiser.headers))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect((await app.gql(HISTORY, { s: refundRecord.streamId }, buyer.headers)).errors).toBeUndefined();
+
+    // The buyer's activity, a page of one at a time, goes past what they may not see to its end.
+    const seen: Event[] = [];
+    let after: string | null = null;
+    for (let pages = 0; ; pages++) {
+      expect(pages).toBeLessThan(100);
+      const response: GraphQLResponse = await app.gql(
+        ACTIVITY,
+        { u: buyer.userId, first: 1, after },
+        buyer.headers,
+      );
+      const { edges, pageInfo } = response.data!.userActivity;
+      seen.push(...edges.map((e: { node: Event }) => e.node));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+      expect(after).not.toBeNull();
+    }
+    expect(seen.map((e) => e.type)).toEqual(expect.arrayContaining(['OrderPlaced', 'UserRegistered']));
+    expect(seen.filter((e) => e.streamId.startsWith('meetup-'))).toEqual([]);
   });
 
   it("counts the audit index's lag in every event it reads, command records included", async () => {

@@ -111,7 +111,7 @@ export class AuditResolver {
       ]);
     }
     await this.consistency.waitFor(auditIndexProjection.name, args.consistentWith);
-    const { events, hasNextPage } = await this.audit.userActivity(
+    const { events, hasNextPage, endCursor } = await this.audit.userActivity(
       {
         userId: args.userId,
         from: args.from,
@@ -125,7 +125,7 @@ export class AuditResolver {
       cursor: String(event.position),
       node: RecordedEventType.from(event),
     }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: { hasNextPage, endCursor } };
   }
 
   private async mayReadStream(request: GraphQLRequestContext, streamId: string): Promise<void> {

@@ -68,18 +68,24 @@ export class AuditService {
     return this.shown(events);
   }
 
-  /** Who appended a stream's first event, as its metadata says; undefined for no one or no stream. */
+  /**
+   * Who appended a stream's first event, as its metadata says; undefined for no one or no stream.
+   * A command's record stream belongs to whoever started the stream the command was for, as in
+   * the trails (see `ofStreamsStartedBy`).
+   */
   async creatorOf(streamId: string): Promise<string | undefined> {
-    let creator: string | undefined;
+    let first: RecordedDomainEvent | undefined;
     try {
       // Read to the end (of one event): leaving the loop early would leave the call open.
       for await (const resolved of this.client.readStream(streamId, { fromRevision: START, maxCount: 1 })) {
-        creator = this.serializer.deserialize(resolved)?.metadata.userId;
+        first = this.serializer.deserialize(resolved);
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    return creator;
+    if (first?.type === COMMAND_ACCEPTED)
+      return this.creatorOf((first.data as CommandAccepted['data']).streamId);
+    return first?.metadata.userId;
   }
 
   async auditEvents(query: IndexQuery): Promise<RecordedDomainEvent[]> {
@@ -105,15 +111,20 @@ export class AuditService {
     return { correlationId, events, tree, truncated: truncated && events.length > 0 };
   }
 
-  /** A page of a user's events, newest first, and whether another page follows; given a viewer, as above. */
+  /**
+   * A page of a user's events, newest first, whether another page follows and where it starts;
+   * given a viewer, as above.
+   */
   async userActivity(
     query: ActivityQuery,
     viewer?: string,
-  ): Promise<{ events: RecordedDomainEvent[]; hasNextPage: boolean }> {
+  ): Promise<{ events: RecordedDomainEvent[]; hasNextPage: boolean; endCursor: string | null }> {
     const found = await this.index.activity({ ...query, limit: query.limit + 1 });
-    let events = found.slice(0, query.limit);
-    if (viewer !== undefined) events = await this.ofStreamsStartedBy(viewer, events);
-    return { events: await this.shown(events), hasNextPage: found.length > query.limit };
+    const page = found.slice(0, query.limit);
+    const events = viewer === undefined ? page : await this.ofStreamsStartedBy(viewer, page);
+    // The page ends after the last event read, shown or not, so that the next one goes on from it.
+    const endCursor = page.length > 0 ? String(page[page.length - 1].position) : null;
+    return { events: await this.shown(events), hasNextPage: found.length > query.limit, endCursor };
   }
 
   /**
