@@ -29,11 +29,17 @@ export async function startApp(
   options: { logger?: LoggerOption } = {},
 ): Promise<RunningApp> {
   const logger = rootLoggerFor(config, options.logger);
-  const tracing = startTracing(config);
   const client = EventStoreDBClient.connectionString(config.eventStoreUrl);
-  // Command monitoring feeds the MongoDB round-trip metrics.
-  const mongo = await MongoClient.connect(config.mongoUrl, { monitorCommands: true });
+  let mongo: MongoClient;
+  try {
+    // Command monitoring feeds the MongoDB round-trip metrics.
+    mongo = await MongoClient.connect(config.mongoUrl, { monitorCommands: true });
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
   const db = mongo.db(config.mongoDatabase);
+  const tracing = startTracing(config);
   const closeConnections = async () => {
     await client.dispose();
     await mongo.close();
@@ -57,7 +63,8 @@ export async function startApp(
     return {
       url: `http://${reachable(config.host)}:${port}`,
       get: app.get.bind(app),
-      close: once(() => app.close().then(closeConnections).then(tracing.shutdown)),
+      // Queued spans are sent whatever became of the rest.
+      close: once(() => app.close().then(closeConnections).finally(tracing.shutdown)),
     };
   } catch (error) {
     await closeConnections();

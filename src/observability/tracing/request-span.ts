@@ -60,8 +60,3 @@ export function nameAfterOperation(
   span.setAttribute('graphql.operation.type', operation.operation);
   if (name) span.setAttribute('graphql.operation.name', name);
 }
-
-/** The user a request acts as, once its session is checked. */
-export function setRequestUser({ span }: RequestSpan, userId: string): void {
-  span.setAttribute('enduser.id', userId);
-}
