@@ -33,11 +33,10 @@ export function eventLogFields(consumer: string, event: RecordedDomainEvent): Lo
  */
 function batchLogFields(consumer: string, events: readonly RecordedDomainEvent[]): LogFields {
   if (events.length === 1) return eventLogFields(consumer, events[0]);
-  const [first, ...rest] = events.map((event) => eventLogFields(consumer, event));
   const shared: LogFields = { consumer };
   for (const key of ['correlationId', 'commandId', 'userId'] as const) {
-    if (first[key] !== undefined && rest.every((fields) => fields[key] === first[key]))
-      shared[key] = first[key];
+    const first = events[0]?.metadata[key];
+    if (first !== undefined && events.every((event) => event.metadata[key] === first)) shared[key] = first;
   }
   return shared;
 }
