@@ -37,6 +37,7 @@ export const auditIndexProjection: ProjectionDefinition<AuditIndexDocument, { ty
     ],
     handles: 'all',
     sealed: true,
+    appendOnly: true,
     documentId: (event) => event.eventId,
     apply: (_document, event) => ({
       _id: event.eventId,

@@ -36,6 +36,11 @@ export interface ProjectionDefinition<Doc extends ProjectedDocument, E extends D
    * store, and readers decrypt what they show as the store's readers do.
    */
   sealed?: boolean;
+  /**
+   * Each event makes a document of its own and `apply` never reads the current one (the audit
+   * index): a batch writes without reading its documents first.
+   */
+  appendOnly?: boolean;
   /** The document an event belongs to. */
   documentId(event: RecordedEvent<E>): string;
   /** The next document, given the current one (undefined if there is none). */

@@ -34,9 +34,11 @@ export class ProjectionEngine {
     const relevant = this.handles ? events.filter((event) => this.handles!.has(event.type)) : events;
     if (relevant.length === 0) return;
     const collection = this.db.collection<ProjectedDocument>(this.collectionName);
-    const ids = [...new Set(relevant.map((event) => this.definition.documentId(event)))];
     const documents = new Map<string, ProjectedDocument | 'delete'>();
-    for (const doc of await collection.find({ _id: { $in: ids } }).toArray()) documents.set(doc._id, doc);
+    if (!this.definition.appendOnly) {
+      const ids = [...new Set(relevant.map((event) => this.definition.documentId(event)))];
+      for (const doc of await collection.find({ _id: { $in: ids } }).toArray()) documents.set(doc._id, doc);
+    }
 
     const changed = new Map<string, string>();
     for (const event of relevant) {
