@@ -7,7 +7,7 @@ import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import { eventStoreClient, openStores, TestStores } from '../support/app';
 import { AppProcess, startAppProcess } from '../support/app-process';
 import { readAllOf, waitFor } from '../support/read';
-import { register } from '../support/identity';
+import { register, signUp } from '../support/identity';
 import { startWorkerProcess } from '../support/worker-process';
 
 interface OtlpSpan {
@@ -156,6 +156,35 @@ describe('traces', () => {
       app = undefined;
       collector.server.close();
     }
+  }, 60_000);
+
+  it("continues a caller's trace, names who acted, and marks a refused command with its code", async () => {
+    const collector = await startCollector();
+    app = await startAppProcess(stores, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+    });
+    const organiser = await signUp(app, 'ORGANIZER');
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const refused = await app.gql(
+      `mutation Publish($input: PublishMeetupInput!) { publishMeetup(input: $input) { id } }`,
+      { input: { meetupId: randomUUID() } },
+      { ...organiser.headers, traceparent: `00-${callerTrace}-${callerSpan}-01` },
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('MEETUP_NOT_FOUND');
+    await app.stop();
+    app = undefined;
+    collector.server.close();
+
+    const spans = spansOf(collector.requests).filter((span) => span.traceId === callerTrace);
+    const attribute = (span: OtlpSpan | undefined, key: string) =>
+      span?.attributes.find((a) => a.key === key)?.value.stringValue;
+    const request = spans.find((span) => span.name === 'mutation Publish');
+    expect(request?.parentSpanId).toBe(callerSpan);
+    expect(attribute(request, 'enduser.id')).toBe(organiser.userId);
+    const command = spans.find((span) => span.name === 'command PublishMeetup');
+    expect(attribute(command, 'meetups.command.refused')).toBe('MEETUP_NOT_FOUND');
   }, 60_000);
 
   it('puts no traceparent in events while tracing is off', async () => {
